@@ -1,0 +1,744 @@
+"""Shared helpers for the DeepSeek / export-controls coverage notebooks.
+
+Sections
+--------
+corpus
+    Read a folder of ``.txt`` articles (with optional ``metadata.csv``) or a CSV / JSONL
+    export, clean it line by line with an audit of every dropped line, and return one
+    row per article. Bad input is reported as a :class:`CorpusWarning` naming the file.
+text
+    Sentence splitting (pySBD) and the normalisation shared by the analyses.
+terms
+    TF-IDF distinctive terms, term trends over time, group contrasts, keyword in context.
+stance
+    Stance of sentences and articles towards US export controls on chips.
+overlap
+    Syndication, rewrites, shared passages and shared quotes between articles.
+figures
+    Saving every figure as PNG with the plotted data beside it as CSV.
+report
+    The HTML report's index page.
+
+Every function is pure unless its name says it writes (``save_*``, ``write_*``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+LEXICONS = PROJECT_ROOT / "lexicons"
+
+
+# ======================================================================================
+# corpus
+# ======================================================================================
+
+CORPUS_COLUMNS = [
+    "doc_id", "file", "outlet", "origin", "headline", "published", "date_basis",
+    "language", "url", "encoding", "duplicate_of", "raw_text", "text", "n_words",
+    "n_sentences",
+]
+AUDIT_COLUMNS = ["doc_id", "line_no", "text", "reason", "detail"]
+PROBLEM_COLUMNS = ["file", "problem", "action"]
+METADATA_COLUMNS = [
+    "file", "doc_id", "outlet", "origin", "headline", "published", "date_basis",
+    "language", "notes", "url",
+]
+
+# Export column names (Media Cloud first) mapped onto ours; the first alias present wins.
+COLUMN_ALIASES: dict[str, list[str]] = {
+    "doc_id": ["doc_id", "stories_id", "id", "guid"],
+    "headline": ["headline", "title"],
+    "published": ["published", "publish_date", "date", "publication_date"],
+    "outlet": ["outlet", "media_name", "source", "media_url", "domain"],
+    "origin": ["origin", "author", "byline"],
+    "url": ["url", "link"],
+    "language": ["language", "lang"],
+    "text": ["text", "body", "content", "article_text", "story_text"],
+}
+# Export columns we recognise but do not use, so they raise no "unknown column" warning.
+KNOWN_UNUSED_COLUMNS = {
+    "processed_stories_id", "collect_date", "ap_syndicated", "themes", "media_id",
+    "word_count", "feeds", "metadata", "indexed_date", "tags", "notes", "date_basis",
+    "file", "publish_day",
+}
+
+ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "cp1252")
+BINARY_CONTROL_SHARE = 0.10  # share of control bytes above which a file is binary, not text
+OTHER_SCRIPT_SHARE = 0.5  # a line whose letters are mostly non-Latin is another script
+TAG_LINE_MIN_JOINS = 5  # 'intelligenceBeijingChina…': run-together keywords, no sentence
+SECTION_LABEL_MAX_WORDS = 4
+HEADLINE_WORDS = (5, 25)
+REPEAT_MIN_WORDS = 8  # a line this long found inside another line is a repeated dek
+
+MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+FULL_DATE_RE = re.compile(
+    rf"\b(?:{MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    re.IGNORECASE,
+)
+YEARLESS_DATE_RE = re.compile(
+    rf"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?{MONTHS}\s+\d{{1,2}}\b(?!,?\s*\d{{4}})",
+    re.IGNORECASE,
+)
+DATE_SEARCH_LINES = 5  # datelines sit in the first or last lines of a page
+
+
+class CorpusWarning(UserWarning):
+    """A problem with one input file: the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class CleaningRule:
+    """One full-line pattern from ``lexicons/cleaning_rules.csv``."""
+
+    reason: str
+    pattern: re.Pattern
+    why: str
+
+
+@dataclass
+class _LoadLog:
+    """Collects problems while loading; warns, or raises under ``strict``."""
+
+    strict: bool
+    problems: list[dict] = field(default_factory=list)
+
+    def report(self, file: str, problem: str, action: str) -> None:
+        message = f"{file}: {problem}"
+        if self.strict:
+            raise ValueError(message)
+        warnings.warn(f"{message} ({action})", CorpusWarning, stacklevel=3)
+        self.problems.append({"file": file, "problem": problem, "action": action})
+
+
+@cache
+def cleaning_rules(path: str | None = None) -> tuple[CleaningRule, ...]:
+    """Read the full-line cleaning rules (``reason, pattern, why``), case-insensitive."""
+    table = pd.read_csv(path or LEXICONS / "cleaning_rules.csv", dtype=str, keep_default_na=False)
+    return tuple(
+        CleaningRule(row.reason, re.compile(row.pattern, re.IGNORECASE), row.why)
+        for row in table.itertuples()
+    )
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode article bytes, trying UTF-8, UTF-8 with BOM, then cp1252.
+
+    Returns ``(text, encoding)``. Raises ``ValueError`` for empty, binary or undecodable
+    input; the caller adds the file name.
+    """
+    if not data.strip():
+        raise ValueError("file is empty or whitespace only")
+    sample = data[:8192]
+    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in sample)
+    if b"\x00" in sample or controls / len(sample) > BINARY_CONTROL_SHARE:
+        raise ValueError("file looks binary (NUL or control bytes), not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    for encoding in ENCODINGS_TRIED:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"text is not valid in any of {', '.join(ENCODINGS_TRIED)}")
+
+
+def dominant_script(line: str) -> str | None:
+    """Name the non-Latin script that most of a line's letters use, or ``None``.
+
+    >>> dominant_script("১ ঘণ্টা আগে")
+    'BENGALI'
+    """
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters:
+        return None
+    scripts = [unicodedata.name(ch, "UNKNOWN").split()[0] for ch in letters]
+    non_latin = [s for s in scripts if s != "LATIN"]
+    if len(non_latin) / len(letters) <= OTHER_SCRIPT_SHARE:
+        return None
+    return pd.Series(non_latin).value_counts().sort_index().idxmax()
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’.-]\w+)*", text))
+
+
+def _is_tag_line(line: str) -> bool:
+    joins = len(re.findall(r"[a-z][A-Z]", line))
+    return joins >= TAG_LINE_MIN_JOINS and not re.search(r"[.!?]\s|[.!?]$", line)
+
+
+def _is_section_label(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= SECTION_LABEL_MAX_WORDS
+        and not re.search(r"[.!?:,;]$", line)
+        and all(w[0].isupper() or not w[0].isalpha() for w in words)
+    )
+
+
+def _reads_as_headline(line: str) -> bool:
+    n = len(line.split())
+    return HEADLINE_WORDS[0] <= n <= HEADLINE_WORDS[1] and not re.search(r"[.]$", line)
+
+
+def _match_key(line: str) -> str:
+    return re.sub(r"\s+", " ", normalize_text(line)).strip()
+
+
+def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]], list[dict]]:
+    """Split raw article text into kept body lines and audited dropped lines.
+
+    Parameters
+    ----------
+    raw_text : decoded article text, any line endings.
+    headline : the known headline; the body line equal to it is moved out as ``headline``.
+        With no headline, the first line that reads as a title (5–25 words, no closing
+        full stop) within the first three lines is taken as the headline.
+
+    Returns
+    -------
+    kept : ``[(line_no, line)]`` with 1-based raw line numbers, stripped of outer spaces.
+    dropped : ``[{"line_no", "text", "reason", "detail"}]``, one per non-blank line not kept;
+        ``detail`` names the line a repeat copies.
+        ``len(kept) + len(dropped)`` equals the number of non-blank raw lines.
+    """
+    lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rules = cleaning_rules()
+    headline_key = _match_key(headline) if headline else ""
+    kept: list[tuple[int, str]] = []
+    dropped: list[dict] = []
+    headline_taken = False
+    for line_no, raw_line in enumerate(lines, start=1):
+        line = raw_line.strip()
+        if not line:
+            continue
+        reason = next((r.reason for r in rules if r.pattern.match(line)), None)
+        if reason is None and (script := dominant_script(line)):
+            reason = f"other script ({script.title()})"
+        if reason is None and _is_tag_line(line):
+            reason = "keyword tag line"
+        if reason is None and headline_key and _match_key(line) == headline_key:
+            reason = "repeated headline" if headline_taken else "headline"
+            headline_taken = True
+        if reason is None and not headline_taken and not kept and line_no <= 3 \
+                and _reads_as_headline(line):
+            reason, headline_taken = "headline", True
+            headline_key = _match_key(line)
+        if reason is None and _is_section_label(line):
+            reason = "section label"
+        if reason is None:
+            kept.append((line_no, line))
+        else:
+            dropped.append({"line_no": line_no, "text": line, "reason": reason, "detail": ""})
+    kept, repeated = _drop_repeats(kept)
+    dropped = sorted(dropped + repeated, key=lambda row: row["line_no"])
+    return kept, dropped
+
+
+def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[dict]]:
+    """Drop lines that repeat an earlier line, or that stand whole inside a longer line."""
+    first_seen: dict[str, int] = {}
+    unique: list[tuple[int, str]] = []
+    dropped: list[dict] = []
+    for line_no, line in kept:
+        key = _match_key(line)
+        if key in first_seen:
+            dropped.append({"line_no": line_no, "text": line, "reason": "repeated copy",
+                            "detail": f"first seen at line {first_seen[key]}"})
+            continue
+        first_seen[key] = line_no
+        unique.append((line_no, line))
+    result: list[tuple[int, str]] = []
+    for line_no, line in unique:
+        key = _match_key(line)
+        host = next((n for n, other in unique if n != line_no and len(_match_key(other)) > len(key)
+                     and key in _match_key(other)), None)
+        if host is not None and _word_count(line) >= REPEAT_MIN_WORDS:
+            dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
+                            "detail": f"contained in line {host}"})
+        else:
+            result.append((line_no, line))
+    return result, dropped
+
+
+def headline_from_text(raw_text: str) -> str:
+    """Return the first line if it reads as a title (5–25 words, no closing full stop)."""
+    kept, dropped = clean_lines(raw_text)
+    return next((row["text"] for row in dropped if row["reason"] == "headline"), "")
+
+
+def date_from_text(raw_text: str) -> tuple[pd.Timestamp, str]:
+    """Find a full date (with year) in the first or last lines of an article.
+
+    Returns ``(timestamp, basis)``. ``timestamp`` is ``NaT`` when no full date is found;
+    ``basis`` then says so and names any yearless date that was seen but not used.
+    Dates are parsed with ``dateutil``; relative phrases ("on Monday") are never resolved.
+    """
+    from dateutil import parser as date_parser
+
+    lines = [(n, ln.strip()) for n, ln in enumerate(raw_text.splitlines(), 1) if ln.strip()]
+    window = lines[:DATE_SEARCH_LINES] + lines[-DATE_SEARCH_LINES:]
+    for line_no, line in window:
+        match = FULL_DATE_RE.search(line)
+        if match:
+            try:
+                stamp = pd.Timestamp(date_parser.parse(match.group(0).replace(".", "")))
+            except (ValueError, OverflowError):
+                continue
+            return stamp.normalize(), f"parsed from text: '{match.group(0)}' (line {line_no})"
+    for line_no, line in window:
+        match = YEARLESS_DATE_RE.search(line)
+        if match:
+            return pd.NaT, (f"no full date in text; yearless '{match.group(0)}' (line {line_no}) "
+                            "may be a page display date and was not used")
+    return pd.NaT, "no full date in the first or last lines of the text"
+
+
+def parse_date(value: object) -> pd.Timestamp:
+    """Parse one metadata date (ISO or any dateutil form); ``NaT`` for empty.
+
+    Raises ``ValueError`` for a value that is present but unparseable.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+        return pd.NaT
+    stamp = pd.to_datetime(str(value).strip(), errors="coerce", utc=True)
+    if pd.isna(stamp):
+        raise ValueError(f"unparseable date {str(value)!r}")
+    return stamp.tz_convert(None).normalize()
+
+
+def _read_source_bytes(path: Path, log: _LoadLog) -> tuple[str, str] | None:
+    try:
+        return decode_bytes(path.read_bytes())
+    except ValueError as exc:
+        log.report(path.name, str(exc), "skipped")
+    except OSError as exc:
+        log.report(path.name, f"cannot be read ({exc.strerror})", "skipped")
+    return None
+
+
+def _read_table(path: Path, log: _LoadLog) -> pd.DataFrame | None:
+    """Read a CSV or JSONL file into strings, reporting any failure by file name."""
+    decoded = _read_source_bytes(path, log)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    if encoding != "utf-8":
+        log.report(path.name, f"not UTF-8; decoded as {encoding}", "loaded")
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            records = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+            if not all(isinstance(r, dict) for r in records):
+                raise ValueError("every JSONL line must be a JSON object")
+            table = pd.DataFrame.from_records(records)
+        else:
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError, csv.Error) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.report(path.name, f"malformed {path.suffix.lstrip('.').upper()}: {first_line}", "skipped")
+        return None
+    return table.astype(object).where(table.notna(), "").astype(str)
+
+
+def _map_columns(table: pd.DataFrame, name: str, log: _LoadLog) -> pd.DataFrame | None:
+    """Rename export columns to ours; report unknown columns and a missing text column."""
+    lower = {c: c.strip().lower() for c in table.columns}
+    table = table.rename(columns=lower)
+    chosen = {}
+    for ours, aliases in COLUMN_ALIASES.items():
+        found = next((a for a in aliases if a in table.columns), None)
+        if found:
+            chosen[found] = ours
+    if "text" not in chosen.values():
+        log.report(name, "no article text column; expected one of "
+                   f"{', '.join(COLUMN_ALIASES['text'])}; found {', '.join(sorted(table.columns))}",
+                   "skipped")
+        return None
+    all_aliases = {a for aliases in COLUMN_ALIASES.values() for a in aliases}
+    unknown = sorted(set(table.columns) - all_aliases - KNOWN_UNUSED_COLUMNS)
+    if unknown:
+        log.report(name, f"unknown columns ignored: {', '.join(unknown)}", "ignored columns")
+    return table[list(chosen)].rename(columns=chosen)
+
+
+def _records_from_folder(folder: Path, log: _LoadLog) -> list[dict]:
+    metadata = _read_metadata(folder, log)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    names = {p.name for p in files}
+    for name in sorted(set(metadata) - names):
+        log.report(name, "listed in metadata.csv but the file is missing", "row ignored")
+    records = []
+    for path in files:
+        meta = metadata.get(path.name)
+        if metadata and meta is None:
+            log.report(path.name, "file has no row in metadata.csv", "loaded with text-derived metadata")
+        decoded = _read_source_bytes(path, log)
+        if decoded is None:
+            continue
+        raw_text, encoding = decoded
+        if encoding != "utf-8":
+            log.report(path.name, f"not UTF-8; decoded as {encoding}", "loaded")
+        record = {"file": path.name, "raw_text": raw_text, "encoding": encoding}
+        record.update(meta or {"doc_id": path.stem})
+        records.append(record)
+    return records
+
+
+def _read_metadata(folder: Path, log: _LoadLog) -> dict[str, dict]:
+    path = folder / "metadata.csv"
+    if not path.exists():
+        return {}
+    table = _read_table(path, log)
+    if table is None:
+        return {}
+    table.columns = [c.strip().lower() for c in table.columns]
+    if "file" not in table.columns:
+        log.report(path.name, f"no 'file' column; found {', '.join(table.columns)}", "ignored")
+        return {}
+    unknown = sorted(set(table.columns) - set(METADATA_COLUMNS))
+    if unknown:
+        log.report(path.name, f"unknown columns ignored: {', '.join(unknown)}", "ignored columns")
+    doubled = sorted(table.loc[table["file"].duplicated(), "file"])
+    for name in doubled:
+        log.report(path.name, f"more than one row for {name}", "first row used")
+    table = table.drop_duplicates("file")
+    keep = [c for c in METADATA_COLUMNS if c in table.columns]
+    rows = table[keep].to_dict("records")
+    return {row["file"]: {k: v for k, v in row.items() if v != "" or k in ("published", "headline")}
+            for row in rows}
+
+
+def _records_from_table(path: Path, log: _LoadLog) -> list[dict]:
+    table = _read_table(path, log)
+    if table is None:
+        return []
+    mapped = _map_columns(table, path.name, log)
+    if mapped is None:
+        return []
+    records = []
+    for i, row in enumerate(mapped.to_dict("records")):
+        doc_id = row.get("doc_id") or f"row{i + 1:06d}"
+        if not row["text"].strip():
+            log.report(path.name, f"row {i + 1} (doc_id {doc_id}) has empty text", "row skipped")
+            continue
+        row.update(doc_id=doc_id, file=f"{path.name}#row{i + 1}", raw_text=row.pop("text"),
+                   encoding="")
+        records.append(row)
+    return records
+
+
+def _build_row(record: dict, log: _LoadLog) -> tuple[dict | None, list[dict]]:
+    """Clean one record into a corpus row and its audit rows (``None`` if nothing is left)."""
+    name = record["file"]
+    headline_meta = record.get("headline", "") or ""
+    kept, dropped = clean_lines(record["raw_text"], headline_meta)
+    audit = [{"doc_id": record["doc_id"], **row} for row in dropped]
+    headline = headline_meta or next((r["text"] for r in dropped if r["reason"] == "headline"), "")
+    if "published" in record:
+        try:
+            published = parse_date(record["published"])
+        except ValueError as exc:
+            log.report(name, f"{exc} in metadata", "date left empty")
+            published = pd.NaT
+        basis = record.get("date_basis") or ("metadata" if pd.notna(published) else "metadata: no date")
+        if pd.isna(published) and str(record.get("published", "")).strip():
+            basis = f"unparseable date {record['published']!r} in metadata; left empty"
+    else:
+        published, basis = date_from_text(record["raw_text"])
+    if not kept:
+        log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
+        return None, audit
+    text = "\n".join(line for _, line in kept)
+    row = {
+        "doc_id": str(record["doc_id"]),
+        "file": name,
+        "outlet": record.get("outlet") or "unknown",
+        "origin": record.get("origin") or "unknown",
+        "headline": headline,
+        "published": published,
+        "date_basis": basis,
+        "language": record.get("language") or "en",
+        "url": record.get("url", ""),
+        "encoding": record.get("encoding", ""),
+        "duplicate_of": "",
+        "raw_text": record["raw_text"],
+        "text": text,
+        "n_words": _word_count(text),
+        "n_sentences": len(split_sentences(text)),
+    }
+    if "\r\n" in record["raw_text"]:
+        log.report(name, "Windows (CRLF) line endings; normalised to LF", "loaded")
+    return row, audit
+
+
+def _flag_identical_texts(rows: list[dict], log: _LoadLog) -> None:
+    first_by_hash: dict[str, str] = {}
+    for row in rows:
+        digest = hashlib.sha256(_match_key(row["text"]).encode()).hexdigest()
+        if digest in first_by_hash:
+            row["duplicate_of"] = first_by_hash[digest]
+            log.report(row["file"], f"text identical to doc_id {first_by_hash[digest]}",
+                       "flagged in duplicate_of")
+        else:
+            first_by_hash[digest] = row["doc_id"]
+
+
+def load_corpus(source: str | Path = "seeds", *, strict: bool = False) -> pd.DataFrame:
+    """Load, clean and audit a corpus of news articles.
+
+    Parameters
+    ----------
+    source : a folder of ``.txt`` files (optional ``metadata.csv`` with columns
+        ``file, doc_id, outlet, origin, headline, published, date_basis, language, notes``),
+        or a ``.csv`` / ``.jsonl`` file with one article per row (Media Cloud names
+        ``stories_id``/``id``, ``title``, ``publish_date``, ``media_name``, ``url``, ``text``
+        are understood). A relative path is tried as given, then under the project root.
+    strict : raise ``ValueError`` on the first problem instead of warning.
+
+    Returns
+    -------
+    DataFrame with one row per article, sorted by ``doc_id``, columns ``CORPUS_COLUMNS``
+    (``published`` is datetime64, ``NaT`` when unknown). ``attrs["audit"]`` holds every
+    dropped line (see :func:`cleaning_audit`) and ``attrs["problems"]`` every problem
+    reported (see :func:`load_problems`).
+    """
+    path = Path(source)
+    if not path.exists() and not path.is_absolute() and (PROJECT_ROOT / path).exists():
+        path = PROJECT_ROOT / path
+    log = _LoadLog(strict=strict)
+    if path.is_dir():
+        records = _records_from_folder(path, log)
+    elif path.is_file() and path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
+        records = _records_from_table(path, log)
+    elif path.is_file():
+        raise ValueError(f"{path.name}: unsupported input; give a folder of .txt files, a .csv or a .jsonl")
+    else:
+        raise ValueError(f"{path.name}: no such file or folder")
+
+    seen_ids: set[str] = set()
+    rows, audit = [], []
+    for record in sorted(records, key=lambda r: (str(r["doc_id"]), r["file"])):
+        if str(record["doc_id"]) in seen_ids:
+            log.report(record["file"], f"doc_id {record['doc_id']} is used twice", "skipped")
+            continue
+        seen_ids.add(str(record["doc_id"]))
+        row, row_audit = _build_row(record, log)
+        audit.extend(row_audit)
+        if row is not None:
+            rows.append(row)
+    _flag_identical_texts(rows, log)
+
+    corpus = pd.DataFrame(rows, columns=CORPUS_COLUMNS)
+    corpus["published"] = pd.to_datetime(corpus["published"]).astype("datetime64[ns]")
+    corpus = corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    corpus.attrs["audit"] = pd.DataFrame(audit, columns=AUDIT_COLUMNS).sort_values(
+        ["doc_id", "line_no"], kind="stable").reset_index(drop=True)
+    corpus.attrs["problems"] = pd.DataFrame(log.problems, columns=PROBLEM_COLUMNS)
+    return corpus
+
+
+def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Every line the cleaner dropped: ``doc_id, line_no, text, reason, detail``.
+
+    ``line_no`` counts raw lines from 1; ``detail`` names the line a repeat copies.
+    """
+    return corpus.attrs.get("audit", pd.DataFrame(columns=AUDIT_COLUMNS))
+
+
+def load_problems(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Every problem reported while loading: ``file, problem, action``."""
+    return corpus.attrs.get("problems", pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+
+def provenance_table(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Who wrote each article, where the copy came from, and how its date is known."""
+    table = corpus[["doc_id", "outlet", "origin", "headline", "published", "date_basis"]].copy()
+    table["published"] = table["published"].dt.strftime("%Y-%m-%d").fillna("")
+    return table
+
+
+def audit_summary(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Lines kept and dropped per article, with the raw non-blank line count they add up to."""
+    audit = cleaning_audit(corpus)
+    dropped = audit.groupby("doc_id").size()
+    raw = corpus.set_index("doc_id")["raw_text"].map(
+        lambda t: sum(1 for ln in t.splitlines() if ln.strip()))
+    kept = corpus.set_index("doc_id")["text"].map(lambda t: len(t.split("\n")))
+    summary = pd.DataFrame({"raw_lines": raw, "kept_lines": kept,
+                            "dropped_lines": dropped.reindex(raw.index, fill_value=0)})
+    return summary.reset_index()
+
+
+def audit_by_reason(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Dropped-line counts, articles × reasons (reasons sorted, repeats grouped)."""
+    audit = cleaning_audit(corpus)
+    table = pd.crosstab(audit["doc_id"], audit["reason"]).sort_index(axis=1)
+    return table.reindex(corpus["doc_id"], fill_value=0)
+
+
+def length_before_after(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Words per article in the raw file and in the clean text."""
+    return pd.DataFrame({
+        "doc_id": corpus["doc_id"],
+        "raw_words": corpus["raw_text"].map(_word_count),
+        "clean_words": corpus["n_words"],
+    })
+
+
+# ======================================================================================
+# text
+# ======================================================================================
+
+QUOTE_MAP = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
+                           "’": "'", "‚": "'", "′": "'", "—": "-", "–": "-", "‒": "-",
+                           "\u00a0": " "})
+US_RE = re.compile(r"\bU\.\s?S\.(?=\s|$|[^\w])|\bU\.S\b")
+
+
+def normalize_text(text: str) -> str:
+    """Unify quote marks and dashes, and write ``U.S.`` as ``US``; case is kept.
+
+    >>> normalize_text("“U.S. curbs” — he said")
+    '"US curbs" - he said'
+    """
+    return US_RE.sub("US", unicodedata.normalize("NFKC", text).translate(QUOTE_MAP))
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split clean article text into sentences with pySBD; paragraphs never merge.
+
+    Handles news abbreviations such as "Jan. 27", "U.S." and "Co.".
+    """
+    sentences = []
+    for paragraph in text.split("\n"):
+        if paragraph.strip():
+            sentences.extend(s.strip() for s in _segmenter().segment(paragraph) if s.strip())
+    return sentences
+
+
+def corpus_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence: ``doc_id, sent_id`` (0-based within the article), ``sentence``."""
+    rows = [
+        {"doc_id": doc_id, "sent_id": i, "sentence": sentence}
+        for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True)
+        for i, sentence in enumerate(split_sentences(text))
+    ]
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "sentence"])
+
+
+# ======================================================================================
+# terms
+# ======================================================================================
+
+
+# ======================================================================================
+# stance
+# ======================================================================================
+
+
+# ======================================================================================
+# overlap
+# ======================================================================================
+
+
+# ======================================================================================
+# figures
+# ======================================================================================
+
+FIGURE_DPI = 120
+
+
+def save_figure(fig, data: pd.DataFrame, stem: str, figures_dir: str | Path) -> Path:
+    """Write ``<stem>.png`` and ``<stem>.csv`` (the plotted data) into ``figures_dir``.
+
+    Returns the PNG path. The PNG carries no timestamp or software metadata, so the same
+    figure writes the same bytes.
+    """
+    folder = Path(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{stem}.png"
+    fig.savefig(png, dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    data.to_csv(folder / f"{stem}.csv", index=False, lineterminator="\n")
+    return png
+
+
+def plot_length_before_after(lengths: pd.DataFrame, labels: pd.Series | None = None):
+    """Grouped horizontal bars of raw vs clean words per article; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    names = labels if labels is not None else lengths["doc_id"]
+    y = np.arange(len(lengths))
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(lengths) + 1.2))
+    ax.barh(y - 0.2, lengths["raw_words"], height=0.4, label="raw file", color="#bbbbbb")
+    ax.barh(y + 0.2, lengths["clean_words"], height=0.4, label="clean text", color="#1f5f8b")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("words")
+    ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+# ======================================================================================
+# report
+# ======================================================================================
+
+
+def notebook_summary(path: str | Path) -> dict:
+    """Title and one-line question of a notebook: its first heading and the next paragraph."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    first_md = next(("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"), "")
+    lines = [ln.strip() for ln in first_md.splitlines() if ln.strip()]
+    title = next((ln.lstrip("# ") for ln in lines if ln.startswith("#")), Path(path).stem)
+    question = next((ln for ln in lines if not ln.startswith("#")), "")
+    return {"stem": Path(path).stem, "title": title, "question": question}
+
+
+def render_index(pages: list[dict], title: str, subtitle: str = "") -> str:
+    """HTML for the report index: one linked card per page; every string is escaped."""
+    cards = "\n".join(
+        f'<li><a href="{html.escape(p["stem"])}.html">{html.escape(p["title"])}</a>'
+        f"<p>{html.escape(p['question'])}</p></li>"
+        for p in pages
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title>"
+        "<style>body{font-family:Georgia,serif;max-width:46rem;margin:3rem auto;padding:0 1rem;"
+        "line-height:1.5;color:#222}li{margin-bottom:1.2rem}a{font-weight:bold;color:#1f5f8b}"
+        "ul{list-style:none;padding:0}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>"
+        f"<ul>\n{cards}\n</ul></body></html>\n"
+    )
+
+
+def write_report_index(report_dir: str | Path, notebooks: list[str | Path], title: str,
+                       subtitle: str = "") -> Path:
+    """Write ``index.html`` in ``report_dir`` linking the HTML page of each notebook."""
+    pages = [notebook_summary(p) for p in sorted(notebooks, key=lambda p: Path(p).name)]
+    out = Path(report_dir) / "index.html"
+    out.write_text(render_index(pages, title, subtitle), encoding="utf-8")
+    return out
