@@ -1217,7 +1217,7 @@ def speaker_mentions(sources: pd.DataFrame, quotes: pd.DataFrame | None = None) 
     table = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \
         else pd.DataFrame(columns=columns)
     table = table[table["speaker_type"].isin(SPEAKER_TYPES_COUNTED)].copy()
-    table["speaker"] = table["speaker"].fillna("").astype(str)
+    table["speaker"] = table["speaker"].fillna("").astype(str).map(lambda name: " ".join(name.split()))
     table["doc_id"] = table["doc_id"].astype(str)
     table["key"] = table["speaker"].map(speaker_key)
     table = table[table["key"] != ""]
@@ -1251,9 +1251,10 @@ def speaker_article_matrix(mentions: pd.DataFrame, doc_ids: list[str] | None = N
         return pd.DataFrame(index=pd.Index([], name="speaker"), columns=docs, dtype=int)
     matrix = mentions.pivot_table(index="speaker", columns="doc_id", values="n_mentions",
                                   aggfunc="sum", fill_value=0).reindex(columns=docs, fill_value=0)
-    order = pd.DataFrame({"n_articles": (matrix > 0).sum(axis=1), "speaker": matrix.index})
-    order = order.sort_values(["n_articles", "speaker"], ascending=[False, True], kind="stable")
-    matrix = matrix.loc[order["speaker"]].astype(int)
+    order = pd.DataFrame({"n_articles": (matrix > 0).sum(axis=1).to_numpy(),
+                          "name": matrix.index.to_numpy()})
+    order = order.sort_values(["n_articles", "name"], ascending=[False, True], kind="stable")
+    matrix = matrix.loc[order["name"].tolist()].astype(int)
     matrix.columns.name = "doc_id"
     return matrix.head(top) if top else matrix
 
@@ -1667,8 +1668,9 @@ def planted_corpus(n_docs: int, seed: int = 0, copy_share: float = 0.1, retell_s
     -------
     ``{"corpus", "truth", "quotes", "sources"}``: ``corpus`` has ``doc_id, text, raw_text``;
     ``truth`` has ``doc_a, doc_b, kind`` (copy / retelling) for every pair of articles on the
-    same planted story (``corpus["topic"]`` gives each article's topic); ``quotes`` and ``sources`` have the shapes of
-    ``corpus_quotes`` and ``cited_sources`` for the planted quotes and speakers.
+    same planted story (``corpus["topic"]`` gives each article's topic); ``quotes`` and
+    ``sources`` have the shapes of ``corpus_quotes`` and ``cited_sources`` for the planted
+    quotes and speakers.
     """
     n_topics = max(4, n_docs // 40)
     world = _plant_world(seed, vocab_size, n_topics)
