@@ -672,7 +672,7 @@ ALL_PAIRS_MAX_DOCS = 500  # up to here every pair is measured (125k pairs via sp
 MINHASH_PERMS = 128  # MinHash signature length: 32 bands × 4 rows
 LSH_BANDS, LSH_ROWS = 32, 4  # P(candidate) = 1-(1-J^4)^32: 0.9998 at J=0.7, 0.87 at 0.5, 0.003 at 0.1
 COSINE_TOP_K = 10  # above ALL_PAIRS_MAX_DOCS, each article's 10 nearest by cosine are candidates too
-CANDIDATE_MAX_DF = 0.05  # for the top-k search only, drop words in >5% of articles (little story identity)
+CANDIDATE_MAX_DF = (0.01, 100)  # top-k search only: drop words in >1% of articles and >100 (no story identity)
 SHINGLE_SEED = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the shingle hash (golden-ratio constant)
 
 # Relation thresholds. Containment values follow from edit arithmetic: a copy with a share p of
@@ -686,6 +686,7 @@ SAME_TOPIC_COSINE = 0.1  # below this, two articles share little beyond common w
 QUOTE_MIN_CHARS = 20  # shorter quoted fragments ("wake-up call") are catchphrases, not evidence of a source
 QUOTE_MATCH_MIN_SCORE = 85.0  # rapidfuzz score (0-100) at which two quotes are the same words lightly edited
 QUOTE_PARTIAL_MIN_CHARS = 40  # a quote this long may match inside a longer one (partial quoting)
+QUOTE_BLOCK_SHARE = 0.5  # quotes are scored only if they share half the shorter one's content words
 SPEAKER_TYPES_COUNTED = ("person", "institution")  # the article's own voice ("author") is no source
 
 RELATIONS = ("duplicate/syndicated copy", "retelling of the same story", "shares quotes only",
@@ -727,7 +728,16 @@ def overlap_tokens(text: str) -> list[Token]:
 
 
 def overlap_keys(text: str) -> list[str]:
-    """Just the normalised keys of :func:`overlap_tokens` (faster when offsets are not needed)."""
+    """Just the normalised keys of :func:`overlap_tokens` (faster when offsets are not needed).
+
+    When mapping quotes and dashes and lower-casing keep the text's length and NFKC leaves it
+    unchanged, the whole text is normalised at once; otherwise word by word, as
+    :func:`overlap_tokens` does.
+    """
+    mapped = text.translate(QUOTE_MAP)
+    lowered = mapped.lower()
+    if len(lowered) == len(text) and unicodedata.is_normalized("NFKC", mapped):
+        return [w.replace(".", "") if "." in w else w for w in _OVERLAP_TOKEN_RE.findall(lowered)]
     return [unicodedata.normalize("NFKC", w).translate(QUOTE_MAP).replace(".", "").lower()
             for w in _OVERLAP_TOKEN_RE.findall(text)]
 
@@ -798,14 +808,13 @@ def shingle_matrix(texts: list[str] | list[list[str]], k: int = SHINGLE_WORDS):
     return matrix, hashes
 
 
-def _cosine_terms(text: str | list[str]) -> list[str]:
-    """Word keys for TF-IDF: possessive 's dropped, numbers and one-letter words removed."""
-    terms = []
-    for key in overlap_keys(text) if isinstance(text, str) else text:
-        key = key[:-2] if key.endswith("'s") else key
-        if len(key) > 1 and not key.isdigit():
-            terms.append(key)
-    return terms
+_COSINE_DROP_RE = re.compile(r"'s(?= |$)|(?<![^ ])(?:\d+|[^ ])(?= |$)")
+
+
+def _cosine_text(text: str | list[str]) -> str:
+    """Space-joined word keys for TF-IDF: possessive 's dropped, numbers and one-letter words removed."""
+    keys = overlap_keys(text) if isinstance(text, str) else text
+    return _COSINE_DROP_RE.sub("", " ".join(keys))
 
 
 def tfidf_matrix(texts: list[str] | list[list[str]]):
@@ -817,15 +826,15 @@ def tfidf_matrix(texts: list[str] | list[list[str]]):
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-    stop = frozenset(ENGLISH_STOP_WORDS)
-    vectorizer = TfidfVectorizer(
-        analyzer=lambda text: [w for w in _cosine_terms(text) if w not in stop],
-        sublinear_tf=True, dtype=np.float64)
-    if not any(_cosine_terms(t) for t in texts):
+    joined = [_cosine_text(t) for t in texts]
+    vectorizer = TfidfVectorizer(token_pattern=r"[^ ]{2,}", lowercase=False, sublinear_tf=True,
+                                 stop_words=sorted(ENGLISH_STOP_WORDS), dtype=np.float64)
+    try:
+        return vectorizer.fit_transform(joined)
+    except ValueError:  # no term left in any text
         from scipy import sparse
 
         return sparse.csr_matrix((len(texts), 1))
-    return vectorizer.fit_transform(texts)
 
 
 # --- shared passages -------------------------------------------------------------------
@@ -1052,23 +1061,21 @@ def minhash_candidates(hashes: list[np.ndarray], bands: int = LSH_BANDS,
 
     num_perm = bands * rows
     lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
-    signatures = MinHash.generator((h.tolist() for h in hashes), num_perm=num_perm, seed=seed,
-                                   hashfunc=int, scheme="affine64")
+    present = [i for i, h in enumerate(hashes) if len(h)]
+    signatures = MinHash.bulk([hashes[i].tolist() for i in present], num_perm=num_perm, seed=seed,
+                              hashfunc=int, scheme="affine64")
     with lsh.insertion_session() as session:
-        for i, (h, sig) in enumerate(zip(hashes, signatures, strict=True)):
-            if len(h):
-                session.insert(i, sig)
-    signatures = MinHash.generator((h.tolist() for h in hashes), num_perm=num_perm, seed=seed,
-                                   hashfunc=int, scheme="affine64")
+        for i, sig in zip(present, signatures, strict=True):
+            session.insert(i, sig)
     pairs = set()
-    for i, (h, sig) in enumerate(zip(hashes, signatures, strict=True)):
-        if len(h):
-            pairs.update((min(i, j), max(i, j)) for j in lsh.query(sig) if j != i)
+    for i, sig in zip(present, signatures, strict=True):
+        pairs.update((min(i, j), max(i, j)) for j in lsh.query(sig) if j != i)
     return pairs
 
 
-def prune_common_terms(tfidf, max_df: float = CANDIDATE_MAX_DF):
-    """TF-IDF rows without the terms found in more than ``max_df`` of the documents, re-normalised.
+def prune_common_terms(tfidf, max_df: tuple[float, int] = CANDIDATE_MAX_DF):
+    """TF-IDF rows without the terms found in more than ``max(max_df[0] * n, max_df[1])`` of
+    the ``n`` documents, re-normalised.
 
     Keeps the sparse products of the candidate search cheap: their cost grows with the square
     of each term's document frequency. Rows left empty stay zero.
@@ -1078,7 +1085,7 @@ def prune_common_terms(tfidf, max_df: float = CANDIDATE_MAX_DF):
 
     matrix = sparse.csc_matrix(tfidf)
     df = np.diff(matrix.indptr)
-    keep = np.nonzero(df <= max(max_df * matrix.shape[0], 2))[0]
+    keep = np.nonzero(df <= max(max_df[0] * matrix.shape[0], max_df[1]))[0]
     return normalize(matrix[:, keep].tocsr(), norm="l2", copy=False)
 
 
@@ -1117,25 +1124,35 @@ def quote_similarity(a: str, b: str) -> float:
     ``QUOTE_PARTIAL_MIN_CHARS`` characters, ``fuzz.partial_ratio`` (best alignment of the
     shorter quote inside the longer) is used if higher.
     """
+    return _quote_keys_similarity(quote_key(a), quote_key(b))
+
+
+def _quote_keys_similarity(key_a: str, key_b: str) -> float:
     from rapidfuzz import fuzz
 
-    key_a, key_b = quote_key(a), quote_key(b)
     score = fuzz.ratio(key_a, key_b)
     if min(len(key_a), len(key_b)) >= QUOTE_PARTIAL_MIN_CHARS:
         score = max(score, fuzz.partial_ratio(key_a, key_b))
     return float(score)
 
 
-def _quote_score_matrix(keys_a: list[str], keys_b: list[str]) -> np.ndarray:
-    from rapidfuzz import fuzz, process
+def _quote_block_pairs(keys: list[str], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of quotes from different articles that share at least ``QUOTE_BLOCK_SHARE`` of the
+    shorter quote's distinct content words (English stop words ignored); only these are scored."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    scores = process.cdist(keys_a, keys_b, scorer=fuzz.ratio, dtype=np.float64)
-    long_a = np.array([len(k) >= QUOTE_PARTIAL_MIN_CHARS for k in keys_a])
-    long_b = np.array([len(k) >= QUOTE_PARTIAL_MIN_CHARS for k in keys_b])
-    if long_a.any() and long_b.any():
-        partial = process.cdist(keys_a, keys_b, scorer=fuzz.partial_ratio, dtype=np.float64)
-        scores = np.where(np.outer(long_a, long_b), np.maximum(scores, partial), scores)
-    return scores
+    vectorizer = CountVectorizer(token_pattern=r"[^ ]+", lowercase=False, binary=True,
+                                 stop_words=sorted(ENGLISH_STOP_WORDS))
+    try:
+        words = vectorizer.fit_transform(keys).tocsr()
+    except ValueError:  # only stop words
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    sizes = np.diff(words.indptr)
+    shared = sparse.triu(words @ words.T, k=1).tocoo()
+    smaller = np.minimum(sizes[shared.row], sizes[shared.col])
+    keep = (shared.data >= QUOTE_BLOCK_SHARE * smaller) & (docs[shared.row] != docs[shared.col])
+    return shared.row[keep], shared.col[keep]
 
 
 def _eligible_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -1160,25 +1177,29 @@ def match_quotes(quotes: pd.DataFrame, pairs: pd.DataFrame | None = None,
     Returns
     -------
     ``doc_a, doc_b, quote_a, quote_b, speaker_a, speaker_b, score`` (0-100), sorted.
+    Only quotes sharing ``QUOTE_BLOCK_SHARE`` of their content words are scored.
     """
     columns = ["doc_a", "doc_b", "quote_a", "quote_b", "speaker_a", "speaker_b", "score"]
-    table = _eligible_quotes(quotes)
-    by_doc = {doc: group for doc, group in table.groupby("doc_id", sort=True)}
+    table = _eligible_quotes(quotes).reset_index(drop=True)
+    docs = table["doc_id"].to_numpy()
     if pairs is None:
-        docs = sorted(by_doc)
-        doc_pairs = [(a, b) for n, a in enumerate(docs) for b in docs[n + 1:]]
+        wanted = None
     else:
-        doc_pairs = [(str(a), str(b)) for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)]
-    rows = []
-    for a, b in doc_pairs:
-        if a not in by_doc or b not in by_doc:
+        wanted = {(str(a), str(b)) for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)}
+        wanted |= {(b, a) for a, b in wanted}
+    keys = table["key"].tolist()
+    hits: list[tuple[int, int, float]] = []
+    for i, j in zip(*_quote_block_pairs(keys, docs), strict=True):
+        if docs[i] > docs[j]:
+            i, j = j, i
+        if wanted is not None and (docs[i], docs[j]) not in wanted:
             continue
-        qa, qb = by_doc[a], by_doc[b]
-        scores = _quote_score_matrix(qa["key"].tolist(), qb["key"].tolist())
-        for i, j in zip(*np.nonzero(scores >= min_score), strict=True):
-            rows.append({"doc_a": a, "doc_b": b, "quote_a": qa["quote"].iloc[i],
-                         "quote_b": qb["quote"].iloc[j], "speaker_a": qa["speaker"].iloc[i],
-                         "speaker_b": qb["speaker"].iloc[j], "score": float(scores[i, j])})
+        score = _quote_keys_similarity(keys[i], keys[j])
+        if score >= min_score:
+            hits.append((int(i), int(j), score))
+    rows = [{"doc_a": docs[i], "doc_b": docs[j], "quote_a": table.at[i, "quote"],
+             "quote_b": table.at[j, "quote"], "speaker_a": table.at[i, "speaker"],
+             "speaker_b": table.at[j, "speaker"], "score": score} for i, j, score in hits]
     return pd.DataFrame(rows, columns=columns).sort_values(
         ["doc_a", "doc_b", "quote_a", "quote_b"], kind="stable").reset_index(drop=True)
 
