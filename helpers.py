@@ -648,6 +648,303 @@ def corpus_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "sentence"])
 
 
+# --- speakers: who is quoted or cited -------------------------------------------------
+
+QUOTE_PAIRS = (("“", "”"), ('"', '"'))
+MAX_APPOSITIVE_CHARS = 160  # "Michelle Giuda, chief executive officer at …, told" fits
+
+
+def _lexicon(name: str) -> list[str]:
+    """Read a one-entry-per-line lexicon from ``lexicons/``; ``#`` lines are comments."""
+    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@cache
+def _speaker_patterns() -> dict[str, re.Pattern]:
+    verbs = sorted(_lexicon("speech_verbs.txt"), key=len, reverse=True)
+    verb = r"(?:" + "|".join(re.escape(v) for v in verbs) + r")"
+    token = r"[A-Z][\w’'.\-]*"
+    name = rf"{token}(?:\s+(?:(?:of|for|and|de|van|von|al)\s+)?{token}){{0,5}}"
+    groups = sorted((g.split(",")[0] for g in _lexicon("speaker_groups.txt")), key=len, reverse=True)
+    group = r"(?i:(?:some\s+|many\s+|other\s+)?(?:" + "|".join(re.escape(g) for g in groups) + r"))"
+    subject = rf"(?P<name>{name})|(?P<group>{group})|(?P<pron>[Hh]e|[Ss]he|[Tt]hey)"
+    tail = (rf"(?:\s+(?:from|of|at|with)\s+(?:the\s+)?{name})?"
+            rf"(?:,\s*[^,“”\"]{{1,{MAX_APPOSITIVE_CHARS}}},)?,?"
+            rf"\s+(?:has\s+|have\s+|had\s+|also\s+|\w+ly\s+)*")
+    return {
+        "subject_verb": re.compile(rf"(?:^|(?<=[\s(“\"]))(?:{subject}){tail}(?P<verb>{verb})\b"),
+        "verb_subject": re.compile(rf"^\W*(?P<verb>{verb})\s+(?:{subject})"),
+        "according": re.compile(rf"\b[Aa]ccording to\s+(?:an?\s+\w+\s+(?:on|by|from|in)\s+)?"
+                                rf"(?:the\s+)?(?:{subject})"),
+        "name": re.compile(name),
+    }
+
+
+@cache
+def _speaker_vocab() -> dict[str, object]:
+    groups = dict(ln.split(",") for ln in _lexicon("speaker_groups.txt"))
+    return {
+        "titles": set(_lexicon("person_titles.txt")),
+        "not_names": set(_lexicon("not_names.txt")),
+        "institution_words": set(_lexicon("institution_words.txt")),
+        "groups": groups,
+    }
+
+
+def _clean_name(raw: str) -> str:
+    """Strip possessives, leading titles and non-name words from a capitalised phrase."""
+    vocab = _speaker_vocab()
+    words = [w.rstrip(".,") for w in re.sub(r"[’']s\b", "", raw).split()]
+    while words and (words[0].lower().strip(".") in vocab["titles"]
+                     or words[0].lower() in vocab["not_names"]):
+        words = words[1:]
+    title_at = [i for i, w in enumerate(words) if w.lower().strip(".") in vocab["titles"]]
+    if title_at and title_at[-1] < len(words) - 1:
+        words = words[title_at[-1] + 1:]
+    connector = next((i for i, w in enumerate(words) if w in ("of", "for", "from", "at")), None)
+    if connector is not None and connector >= 2 and not any(
+            w.lower() in vocab["institution_words"] for w in words[:connector]):
+        words = words[:connector]  # "Ben Thompson of Stratechery" -> "Ben Thompson"
+    return " ".join(words)
+
+
+def speaker_type(speaker: str, context: str = "") -> str:
+    """Classify a speaker as ``person`` or ``institution``; ``author`` for the writer.
+
+    ``context`` is the text just before the name ("consultancy" in "consultancy
+    TechInsights"). One-word names written in camel case or capitals (``OpenAI``, ``SMEE``)
+    are institutions; so is any name containing a word from ``institution_words.txt``.
+    """
+    if speaker in ("", "author"):
+        return "author"
+    vocab = _speaker_vocab()
+    lowered = speaker.lower()
+    if lowered in vocab["groups"]:
+        return vocab["groups"][lowered]
+    words = lowered.split()
+    before = context.lower().split()[-2:]
+    if any(w.strip(".,") in vocab["institution_words"] for w in words + before):
+        return "institution"
+    if lowered in vocab["institution_words"]:
+        return "institution"
+    if len(words) == 1 and (re.search(r"[a-z][A-Z]", speaker) or speaker.isupper()):
+        return "institution"
+    return "person"
+
+
+def _match_speaker(match: re.Match) -> tuple[str, str]:
+    """Turn a pattern match into ``(speaker, kind)``; kind is name, group or pronoun."""
+    if match.group("pron"):
+        return match.group("pron").lower(), "pronoun"
+    if match.group("group"):
+        group = re.sub(r"^(some|many|other)\s+", "", match.group("group").lower())
+        return re.sub(r"^us\b", "US", group), "group"
+    name = _clean_name(match.group("name"))
+    return (name, "name") if name else ("", "")
+
+
+def attribute_sentence(sentence: str) -> tuple[str, str]:
+    """Who a sentence reports as speaking, from its own words only.
+
+    Handles "X said", "said X", "according to X", "X argues that", "X told Bloomberg TV
+    that", "X, a researcher at Y, said" and "some analysts warn". Pronoun subjects
+    ("he said") come back as the pronoun; :func:`sentence_speakers` resolves them.
+
+    Returns
+    -------
+    ``(speaker, speaker_type)``; ``("author", "author")`` when no speaker is found.
+    """
+    patterns = _speaker_patterns()
+    text = normalize_quotes_for_speakers(sentence)
+    for key in ("according", "subject_verb"):
+        for match in patterns[key].finditer(text):
+            speaker, kind = _match_speaker(match)
+            if not speaker:
+                continue
+            if kind == "pronoun":
+                return speaker, "pronoun"
+            return speaker, speaker_type(speaker, text[:match.start()])
+    return "author", "author"
+
+
+def normalize_quotes_for_speakers(text: str) -> str:
+    """Collapse doubled spaces; keep quote marks (offsets are not needed here)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _quote_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of direct quotations, quote marks excluded."""
+    spans = []
+    for match in re.finditer(r"“([^“”]+)”", paragraph):
+        spans.append((match.start(1), match.end(1)))
+    for match in re.finditer(r'"([^"]+)"', paragraph):
+        spans.append((match.start(1), match.end(1)))
+    opened = re.search(r"“([^“”]+)$", paragraph)  # a quote running to the paragraph's end
+    if opened:
+        spans.append((opened.start(1), opened.end(1)))
+    return sorted(spans)
+
+
+def _attribution_after(quote: str, after: str) -> tuple[str, str] | None:
+    """Speaker named right after a quote ("…,” said X" / "…,” he added"), if any.
+
+    A quote that closes its sentence with a full stop, followed by a capitalised word,
+    is followed by a new sentence, not by its attribution.
+    """
+    if re.search(r"\.\s*$", quote) and re.match(r"^\s*[A-Z]", after):
+        return None
+    match = re.match(r"^[,.!?]?\s*", after)
+    rest = normalize_quotes_for_speakers(after[match.end():][:200])
+    patterns = _speaker_patterns()
+    for key in ("verb_subject", "subject_verb"):
+        found = patterns[key].match(rest)
+        if found:
+            speaker, kind = _match_speaker(found)
+            if speaker:
+                return speaker, kind
+    return None
+
+
+def extract_quotes(text: str) -> pd.DataFrame:
+    """Direct quotations in a clean article text, with their speakers.
+
+    The speaker comes from the attribution right after the quote ("…,” said Liu Xu" /
+    "…,” he added"), else from the reported-speech subject before it in the same
+    sentence ("President Trump said … “should be …”"), else from another quote in the
+    same paragraph, else, for a paragraph that is only a quote, from the previous
+    paragraph's speaker. Pronouns resolve to the last person named as a speaker.
+
+    Returns
+    -------
+    DataFrame ``quote, speaker, speaker_type, start, end, n_words`` with ``start``/``end``
+    character offsets of the quote (marks excluded) in ``text``. ``speaker_type`` is
+    ``person``, ``institution`` or ``unknown`` (no attribution found).
+    """
+    rows = []
+    offset = 0
+    last_person = last_paragraph_speaker = ("", "")
+    for paragraph in text.split("\n"):
+        para_rows = []
+        for start, end in _quote_spans(paragraph):
+            found = _attribution_after(paragraph[start:end], paragraph[end + 1:])
+            if found is None:
+                sentence_start = max(paragraph.rfind(". ", 0, start - 1) + 1, 0)
+                before = paragraph[sentence_start:max(start - 1, 0)]
+                speaker, kind = attribute_sentence(before)
+                found = None if speaker == "author" else (speaker, kind)
+            para_rows.append({"start": start, "end": end, "found": found})
+        previous: tuple[str, str] = ("", "")
+        for row in para_rows:
+            speaker, kind = row["found"] or previous
+            previous = (speaker, kind) if speaker else previous
+            if not speaker and paragraph.lstrip().startswith(("“", '"')):
+                speaker, kind = last_paragraph_speaker
+            if kind == "pronoun":
+                speaker, kind = last_person
+            stype = speaker_type(speaker, paragraph[:row["start"]]) if speaker else "unknown"
+            if kind == "person" or (speaker and kind in ("name",) and stype == "person"):
+                last_person = (speaker, "person")
+            quote = paragraph[row["start"]:row["end"]].strip(" ,")
+            rows.append({"quote": quote, "speaker": speaker, "speaker_type": stype,
+                         "start": offset + row["start"], "end": offset + row["end"],
+                         "n_words": _word_count(quote)})
+            if speaker:
+                last_paragraph_speaker = (speaker, kind)
+        offset += len(paragraph) + 1
+    table = pd.DataFrame(rows, columns=["quote", "speaker", "speaker_type", "start", "end", "n_words"])
+    table["speaker"] = canonical_speakers(table["speaker"], text)
+    return table
+
+
+def canonical_speakers(speakers: pd.Series, text: str) -> pd.Series:
+    """Expand one-word surnames to the full name used elsewhere in the same text.
+
+    "Altman" becomes "Sam Altman" when the text says "Sam Altman" anywhere, and "Ye"
+    becomes "Ye Kejiang" (family name first); a name that fits two full names is kept.
+    """
+    full_names = sorted(set(re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b", text)))
+
+    def expand(speaker: str) -> str:
+        if not speaker or " " in speaker or not speaker[:1].isupper():
+            return speaker
+        longer = [n for n in full_names if speaker in (n.split()[0], n.split()[-1])
+                  and len(n.split()) == 2 and n != speaker
+                  and n.split()[0].lower() not in _speaker_vocab()["titles"]
+                  and n.split()[0].lower() not in _speaker_vocab()["not_names"]]
+        return longer[0] if len(longer) == 1 else speaker
+
+    return speakers.map(expand)
+
+
+def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The speaker whose view each sentence carries.
+
+    Returns
+    -------
+    DataFrame ``doc_id, sent_id, sentence, speaker, speaker_type, attribution``, one row
+    per sentence of :func:`corpus_sentences`. ``attribution`` is ``quote`` (the sentence
+    holds a direct quote), ``reported`` (reported speech), ``pronoun`` (resolved "he
+    said"), or ``author`` (the writer's own voice, ``speaker_type`` ``author``).
+    """
+    rows = []
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
+        quotes = extract_quotes(text)
+        last_person = ""
+        cursor = 0
+        for sent_id, sentence in enumerate(split_sentences(text)):
+            start = text.find(sentence, cursor)
+            end = start + len(sentence)
+            cursor = max(cursor, end) if start >= 0 else cursor
+            inside = quotes[(quotes["start"] < end) & (quotes["end"] > start) & (quotes["speaker"] != "")]
+            speaker, stype = attribute_sentence(sentence)
+            attribution = "reported"
+            if len(inside):
+                first = inside.iloc[0]
+                speaker, stype, attribution = first["speaker"], first["speaker_type"], "quote"
+            elif stype == "pronoun":
+                speaker, stype, attribution = (last_person, "person", "pronoun") if last_person \
+                    else ("author", "author", "author")
+            elif stype == "author":
+                attribution = "author"
+            if stype == "person" and attribution != "author":
+                last_person = speaker
+            rows.append({"doc_id": doc_id, "sent_id": sent_id, "sentence": sentence,
+                         "speaker": speaker, "speaker_type": stype, "attribution": attribution})
+        if rows:
+            block = [r for r in rows if r["doc_id"] == doc_id]
+            expanded = canonical_speakers(pd.Series([r["speaker"] for r in block]), text)
+            for row, name in zip(block, expanded, strict=True):
+                row["speaker"] = name
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "sentence", "speaker", "speaker_type",
+                                       "attribution"])
+
+
+def corpus_quotes(corpus: pd.DataFrame) -> pd.DataFrame:
+    """:func:`extract_quotes` over a corpus: ``doc_id`` plus its columns, in text order."""
+    tables = [extract_quotes(text).assign(doc_id=doc_id)
+              for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True)]
+    columns = ["doc_id", "quote", "speaker", "speaker_type", "start", "end", "n_words"]
+    if not tables:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(tables, ignore_index=True)[columns]
+
+
+def cited_sources(corpus: pd.DataFrame) -> pd.DataFrame:
+    """People and institutions quoted or cited per article.
+
+    Returns
+    -------
+    DataFrame ``doc_id, speaker, speaker_type, n_mentions``: sentences attributed to the
+    speaker (quotes and reported speech), sorted by ``doc_id`` then ``speaker``.
+    """
+    speakers = sentence_speakers(corpus)
+    cited = speakers[speakers["speaker_type"].isin(["person", "institution"])]
+    table = (cited.groupby(["doc_id", "speaker", "speaker_type"]).size()
+             .rename("n_mentions").reset_index())
+    return table.sort_values(["doc_id", "speaker"], kind="stable").reset_index(drop=True)
+
+
 # ======================================================================================
 # terms
 # ======================================================================================
