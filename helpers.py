@@ -82,7 +82,7 @@ BINARY_CONTROL_SHARE = 0.10  # share of control bytes above which a file is bina
 OTHER_SCRIPT_SHARE = 0.5  # a line whose letters are mostly non-Latin is another script
 TAG_LINE_MIN_JOINS = 5  # 'intelligenceBeijingChina…': run-together keywords, no sentence
 SECTION_LABEL_MAX_WORDS = 4
-HEADLINE_WORDS = (5, 25)
+HEADLINE_WORDS = (4, 25)
 REPEAT_MIN_WORDS = 8  # a line this long found inside another line is a repeated dek
 
 MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -207,7 +207,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     ----------
     raw_text : decoded article text, any line endings.
     headline : the known headline; the body line equal to it is moved out as ``headline``.
-        With no headline, the first line that reads as a title (5–25 words, no closing
+        With no headline, the first line that reads as a title (4–25 words, no closing
         full stop) within the first three lines is taken as the headline.
 
     Returns
@@ -277,7 +277,7 @@ def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], l
 
 
 def headline_from_text(raw_text: str) -> str:
-    """Return the first line if it reads as a title (5–25 words, no closing full stop)."""
+    """Return the first line if it reads as a title (4–25 words, no closing full stop)."""
     kept, dropped = clean_lines(raw_text)
     return next((row["text"] for row in dropped if row["reason"] == "headline"), "")
 
@@ -393,8 +393,8 @@ def _records_from_folder(folder: Path, log: _LoadLog) -> list[dict]:
         raw_text, encoding = decoded
         if encoding != "utf-8":
             log.report(path.name, f"not UTF-8; decoded as {encoding}", "loaded")
-        record = {"file": path.name, "raw_text": raw_text, "encoding": encoding}
-        record.update(meta or {"doc_id": path.stem})
+        record = {"file": path.name, "raw_text": raw_text, "encoding": encoding, "doc_id": path.stem}
+        record.update(meta or {})
         records.append(record)
     return records
 
@@ -675,6 +675,7 @@ def _speaker_patterns() -> dict[str, re.Pattern]:
     return {
         "subject_verb": re.compile(rf"(?:^|(?<=[\s(“\"]))(?:{subject}){tail}(?P<verb>{verb})\b"),
         "verb_subject": re.compile(rf"^\W*(?P<verb>{verb})\s+(?:{subject})"),
+        "inverted": re.compile(rf",\s*(?P<verb>{verb})\s+(?:{subject})"),
         "according": re.compile(rf"\b[Aa]ccording to\s+(?:an?\s+\w+\s+(?:on|by|from|in)\s+)?"
                                 rf"(?:the\s+)?(?:{subject})"),
         "name": re.compile(name),
@@ -757,14 +758,18 @@ def attribute_sentence(sentence: str) -> tuple[str, str]:
     """
     patterns = _speaker_patterns()
     text = normalize_quotes_for_speakers(sentence)
-    for key in ("according", "subject_verb"):
+    for key in ("according", "subject_verb", "inverted"):
         for match in patterns[key].finditer(text):
             speaker, kind = _match_speaker(match)
             if not speaker:
                 continue
             if kind == "pronoun":
                 return speaker, "pronoun"
-            return speaker, speaker_type(speaker, text[:match.start()])
+            if kind == "group":
+                return speaker, speaker_type(speaker)
+            name_at = text.find(speaker, match.start())
+            name_at = name_at if name_at >= 0 else match.start()
+            return speaker, speaker_type(speaker, text[max(0, name_at - 40):name_at])
     return "author", "author"
 
 
@@ -806,6 +811,18 @@ def _attribution_after(quote: str, after: str) -> tuple[str, str] | None:
     return None
 
 
+def _persons_named(paragraph: str) -> list[tuple[int, str]]:
+    """``(offset, name)`` of each person a sentence of the paragraph reports as speaking."""
+    named, cursor = [], 0
+    for sentence in split_sentences(paragraph):
+        position = paragraph.find(sentence, cursor)
+        cursor = max(cursor, position + len(sentence))
+        speaker, stype = attribute_sentence(sentence)
+        if stype == "person" and speaker not in _speaker_vocab()["groups"]:
+            named.append((position, speaker))
+    return named
+
+
 def extract_quotes(text: str) -> pd.DataFrame:
     """Direct quotations in a clean article text, with their speakers.
 
@@ -823,34 +840,32 @@ def extract_quotes(text: str) -> pd.DataFrame:
     """
     rows = []
     offset = 0
-    last_person = last_paragraph_speaker = ("", "")
+    last_person = last_paragraph_speaker = ""
     for paragraph in text.split("\n"):
-        para_rows = []
+        named = _persons_named(paragraph)
+        previous = ""
         for start, end in _quote_spans(paragraph):
             found = _attribution_after(paragraph[start:end], paragraph[end + 1:])
             if found is None:
                 sentence_start = max(paragraph.rfind(". ", 0, start - 1) + 1, 0)
-                before = paragraph[sentence_start:max(start - 1, 0)]
-                speaker, kind = attribute_sentence(before)
+                speaker, kind = attribute_sentence(paragraph[sentence_start:max(start - 1, 0)])
                 found = None if speaker == "author" else (speaker, kind)
-            para_rows.append({"start": start, "end": end, "found": found})
-        previous: tuple[str, str] = ("", "")
-        for row in para_rows:
-            speaker, kind = row["found"] or previous
-            previous = (speaker, kind) if speaker else previous
-            if not speaker and paragraph.lstrip().startswith(("“", '"')):
-                speaker, kind = last_paragraph_speaker
+            speaker, kind = found or (previous, "name")
             if kind == "pronoun":
-                speaker, kind = last_person
-            stype = speaker_type(speaker, paragraph[:row["start"]]) if speaker else "unknown"
-            if kind == "person" or (speaker and kind in ("name",) and stype == "person"):
-                last_person = (speaker, "person")
-            quote = paragraph[row["start"]:row["end"]].strip(" ,")
+                before = [name for position, name in named if position < start]
+                speaker = before[-1] if before else last_person
+            if not speaker and paragraph.lstrip().startswith(("“", '"')):
+                speaker = last_paragraph_speaker
+            stype = speaker_type(speaker, paragraph[:start]) if speaker else "unknown"
+            if stype == "person" and kind != "group":
+                last_person = speaker
+            previous = speaker or previous
+            quote = paragraph[start:end].strip(" ,")
             rows.append({"quote": quote, "speaker": speaker, "speaker_type": stype,
-                         "start": offset + row["start"], "end": offset + row["end"],
-                         "n_words": _word_count(quote)})
-            if speaker:
-                last_paragraph_speaker = (speaker, kind)
+                         "start": offset + start, "end": offset + end, "n_words": _word_count(quote)})
+        if named and (not rows or named[-1][0] > rows[-1]["start"] - offset):
+            last_person = named[-1][1]
+        last_paragraph_speaker = previous or last_paragraph_speaker
         offset += len(paragraph) + 1
     table = pd.DataFrame(rows, columns=["quote", "speaker", "speaker_type", "start", "end", "n_words"])
     table["speaker"] = canonical_speakers(table["speaker"], text)
