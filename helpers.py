@@ -591,6 +591,12 @@ def audit_by_reason(corpus: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(corpus["doc_id"], fill_value=0)
 
 
+def most_cleaned_article(corpus: pd.DataFrame) -> str:
+    """``doc_id`` of the article that lost the most lines to cleaning (first by id on ties)."""
+    summary = audit_summary(corpus).sort_values(["dropped_lines", "doc_id"], ascending=[False, True])
+    return str(summary["doc_id"].iloc[0])
+
+
 def length_before_after(corpus: pd.DataFrame) -> pd.DataFrame:
     """Words per article in the raw file and in the clean text."""
     return pd.DataFrame({
