@@ -376,9 +376,37 @@ def _map_columns(table: pd.DataFrame, name: str, log: _LoadLog) -> pd.DataFrame 
     return table[list(chosen)].rename(columns=chosen)
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def extract_html(page: str) -> dict:
+    """Main text and metadata of a saved web page, with trafilatura.
+
+    Returns ``{"raw_text", "headline", "published", "outlet", "url", "date_basis"}``;
+    ``raw_text`` is empty when no main text is found. The date comes only from the page's
+    own metadata (no extensive guessing from body text).
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        page, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    found = doc.as_dict() if doc is not None else {}
+    date = found.get("date") or ""
+    return {
+        "raw_text": found.get("text") or "",
+        "headline": found.get("title") or "",
+        "published": date,
+        "outlet": found.get("sitename") or "",
+        "url": found.get("url") or "",
+        "date_basis": f"page metadata: '{date}' (trafilatura)" if date else "no date in page metadata",
+    }
+
+
 def _records_from_folder(folder: Path, log: _LoadLog) -> list[dict]:
     metadata = _read_metadata(folder, log)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    files = sorted(p for p in folder.iterdir()
+                   if p.suffix.lower() in (".txt", *HTML_SUFFIXES) and p.is_file())
     names = {p.name for p in files}
     for name in sorted(set(metadata) - names):
         log.report(name, "listed in metadata.csv but the file is missing", "row ignored")
@@ -394,6 +422,12 @@ def _records_from_folder(folder: Path, log: _LoadLog) -> list[dict]:
         if encoding != "utf-8":
             log.report(path.name, f"not UTF-8; decoded as {encoding}", "loaded")
         record = {"file": path.name, "raw_text": raw_text, "encoding": encoding, "doc_id": path.stem}
+        if path.suffix.lower() in HTML_SUFFIXES:
+            extracted = extract_html(raw_text)
+            if not extracted["raw_text"].strip():
+                log.report(path.name, "no main text found in the HTML page", "skipped")
+                continue
+            record.update({k: v for k, v in extracted.items() if v or k == "published"})
         record.update(meta or {})
         records.append(record)
     return records
@@ -498,17 +532,50 @@ def _flag_identical_texts(rows: list[dict], log: _LoadLog) -> None:
             first_by_hash[digest] = row["doc_id"]
 
 
-def load_corpus(source: str | Path = "seeds", *, strict: bool = False) -> pd.DataFrame:
+CACHE_VERSION = "1"  # bump when cleaning changes in a way the rules file does not show
+
+
+def corpus_fingerprint(path: Path) -> str:
+    """SHA-256 over the input files' names and bytes, the cleaning rules and CACHE_VERSION."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in [*files, LEXICONS / "cleaning_rules.csv"]:
+        digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _read_cached(folder: Path) -> pd.DataFrame:
+    corpus = pd.read_parquet(folder / "corpus.parquet")
+    corpus.attrs["audit"] = pd.read_parquet(folder / "audit.parquet")
+    corpus.attrs["problems"] = pd.read_parquet(folder / "problems.parquet")
+    return corpus
+
+
+def _write_cached(corpus: pd.DataFrame, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    plain = corpus.copy()
+    plain.attrs = {}
+    plain.to_parquet(folder / "corpus.parquet", index=False)
+    cleaning_audit(corpus).to_parquet(folder / "audit.parquet", index=False)
+    load_problems(corpus).to_parquet(folder / "problems.parquet", index=False)
+
+
+def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
+                cache_dir: str | Path | None = None) -> pd.DataFrame:
     """Load, clean and audit a corpus of news articles.
 
     Parameters
     ----------
-    source : a folder of ``.txt`` files (optional ``metadata.csv`` with columns
+    source : a folder of ``.txt`` files or saved ``.html`` pages (main text, title, date
+        and site name extracted with trafilatura; optional ``metadata.csv`` with columns
         ``file, doc_id, outlet, origin, headline, published, date_basis, language, notes``),
         or a ``.csv`` / ``.jsonl`` file with one article per row (Media Cloud names
         ``stories_id``/``id``, ``title``, ``publish_date``, ``media_name``, ``url``, ``text``
         are understood). A relative path is tried as given, then under the project root.
     strict : raise ``ValueError`` on the first problem instead of warning.
+    cache_dir : if given, the cleaned corpus is cached there as Parquet under a key made
+        from the inputs' content (:func:`corpus_fingerprint`); a changed input, or changed
+        cleaning rules, makes a new key. A cached load repeats the original warnings.
 
     Returns
     -------
@@ -520,6 +587,17 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False) -> pd.Dat
     path = Path(source)
     if not path.exists() and not path.is_absolute() and (PROJECT_ROOT / path).exists():
         path = PROJECT_ROOT / path
+    if cache_dir is not None and path.exists():
+        cached = Path(cache_dir) / corpus_fingerprint(path)
+        if (cached / "problems.parquet").exists():
+            corpus = _read_cached(cached)
+            log = _LoadLog(strict=strict)
+            for problem in load_problems(corpus).itertuples():
+                log.report(problem.file, problem.problem, problem.action)
+            return corpus
+        corpus = load_corpus(path, strict=strict)
+        _write_cached(corpus, cached)
+        return corpus
     log = _LoadLog(strict=strict)
     if path.is_dir():
         records = _records_from_folder(path, log)

@@ -322,3 +322,56 @@ def test_normalize_text_unifies_quotes_dashes_and_us():
 def test_other_script_is_named():
     assert helpers.dominant_script("১ ঘণ্টা আগে") == "BENGALI"
     assert helpers.dominant_script("Café in 北京 today") is None
+
+
+# --- saved web pages and the cache ----------------------------------------------------
+
+PAGE = """<html><head><title>Curbs bite - Example Times</title>
+<meta property="og:site_name" content="Example Times">
+<meta property="article:published_time" content="2025-01-28T10:00:00Z"></head>
+<body><nav>Home | World | Tech</nav><article><h1>Curbs bite</h1>
+<p>Chipmakers in China face new limits on what they can buy, officials said on Tuesday.</p>
+<p>Analysts expect delays to the rollout of new chips as a result, and some firms are stockpiling.</p>
+<p>&lt;script&gt;alert(1)&lt;/script&gt; appeared in a comment quoted here.</p>
+</article><footer>Copyright Example Times</footer></body></html>"""
+
+
+def test_saved_html_pages_give_text_title_date_and_site(tmp_path):
+    write(tmp_path, "page.html", PAGE)
+    write(tmp_path, "empty-shell.html", "<html><head><title>Nothing</title></head><body></body></html>")
+    corpus, messages = load_quietly(tmp_path)
+    row = corpus.iloc[0]
+    assert corpus["doc_id"].tolist() == ["page"]
+    assert row["headline"] == "Curbs bite"
+    assert row["outlet"] == "Example Times"
+    assert row["published"] == pd.Timestamp("2025-01-28")
+    assert row["text"].startswith("Chipmakers in China face new limits")
+    assert "<script>alert(1)</script>" in row["text"]  # kept as text, escaped when shown
+    assert "Home | World" not in row["text"]
+    assert messages == ["empty-shell.html: no main text found in the HTML page (skipped)"]
+
+
+def test_cache_returns_the_same_corpus_and_is_invalidated_by_a_changed_input(tmp_path):
+    source, cache = tmp_path / "articles", tmp_path / "cache"
+    source.mkdir()
+    write(source, "a.txt", BODY)
+    write(source, "b.txt", BODY.replace("China", "Korea"))
+    first = helpers.load_corpus(source, cache_dir=cache)
+    assert len(list(cache.iterdir())) == 1
+    second = helpers.load_corpus(source, cache_dir=cache)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(helpers.cleaning_audit(first), helpers.cleaning_audit(second))
+    write(source, "b.txt", BODY.replace("China", "Japan"))
+    third = helpers.load_corpus(source, cache_dir=cache)
+    assert len(list(cache.iterdir())) == 2
+    assert "Japan" in third.loc[1, "text"]
+
+
+def test_cached_load_repeats_the_original_warnings(tmp_path):
+    source, cache = tmp_path / "articles", tmp_path / "cache"
+    source.mkdir()
+    write(source, "a.txt", BODY)
+    write(source, "empty.txt", "")
+    _, first = load_quietly(source, cache_dir=cache)
+    _, second = load_quietly(source, cache_dir=cache)
+    assert first == second == ["empty.txt: file is empty or whitespace only (skipped)"]
