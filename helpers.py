@@ -1541,6 +1541,23 @@ def stance_metrics(gold: list | pd.Series | np.ndarray, predicted: list | pd.Ser
             "accuracy": float(accuracy_score(g, p)) if len(g) else 0.0}
 
 
+def _metrics_from_codes(gold: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """:func:`stance_metrics` on integer-coded labels (index in :data:`STANCE_LABELS`).
+
+    Counting only, so a bootstrap can call it thousands of times; the tests check it
+    against :func:`stance_metrics`.
+    """
+    f1 = []
+    for k in range(len(STANCE_LABELS)):
+        tp = int(np.sum((gold == k) & (predicted == k)))
+        fp = int(np.sum((gold != k) & (predicted == k)))
+        fn = int(np.sum((gold == k) & (predicted != k)))
+        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return {"F_favor": f1[0], "F_against": f1[1], "F_avg": (f1[0] + f1[1]) / 2,
+            "macro_F1": float(np.mean(f1)),
+            "accuracy": float(np.mean(gold == predicted)) if len(gold) else 0.0}
+
+
 def bootstrap_metrics(gold: pd.Series, predicted: pd.Series, reps: int = BOOTSTRAP_REPS,
                       seed: int = STANCE_SEED) -> pd.DataFrame:
     """Each :func:`stance_metrics` score with a percentile bootstrap 95 % CI over sentences.
@@ -1553,10 +1570,13 @@ def bootstrap_metrics(gold: pd.Series, predicted: pd.Series, reps: int = BOOTSTR
     g, p = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)
     point = stance_metrics(g, p)
     rng = np.random.default_rng(seed)
+    codes = {label: i for i, label in enumerate(STANCE_LABELS)}
+    gi = np.array([codes.get(x, len(codes)) for x in g], dtype=int)
+    pi = np.array([codes.get(x, len(codes)) for x in p], dtype=int)
     draws = {k: [] for k in point}
     for _ in range(reps if len(g) else 0):
         idx = rng.integers(0, len(g), len(g))
-        for k, v in stance_metrics(g[idx], p[idx]).items():
+        for k, v in _metrics_from_codes(gi[idx], pi[idx]).items():
             draws[k].append(v)
     rows = [{"metric": k, "value": round(v, 3),
              "ci_low": round(float(np.percentile(draws[k], 2.5)), 3) if draws[k] else np.nan,
@@ -1677,6 +1697,9 @@ def predict_embedding(frame: pd.DataFrame) -> list[str]:
     margins = pd.Series(embedding_margins(frame["sentence"].tolist()), index=frame.index)
 
     def fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+        if train.empty:
+            return _margin_labels(margins[test.index].to_numpy(), EMBED_MARGINS[-1],
+                                  test["mentions_target"].to_numpy())
         scores = [stance_metrics(train["gold_stance"], _margin_labels(
             margins[train.index].to_numpy(), t, train["mentions_target"].to_numpy()))["F_avg"]
                   for t in EMBED_MARGINS]
@@ -1718,13 +1741,72 @@ def compare_stance_methods(frame: pd.DataFrame, reps: int = BOOTSTRAP_REPS,
     return pd.concat(tables, ignore_index=True), predictions
 
 
-def plot_article_stance(articles: pd.DataFrame, labels: pd.Series | None = None):
-    """Diverging bars: against sentences to the left, favor to the right; returns the figure."""
+def speaker_agreement(aligned: pd.DataFrame) -> pd.DataFrame:
+    """Predicted versus gold speaker on the gold target sentences.
+
+    ``match`` is True when one name contains the other, case-insensitively ("analysts"
+    for "industry participants and analysts"); ``exact`` when they are equal.
+    """
+    gold = aligned[aligned["gold_target"].astype(bool)]
+    table = gold[["doc_id", "sent_id", "gold_speaker", "speaker", "speaker_type"]].copy()
+    pred, want = table["speaker"].str.lower(), table["gold_speaker"].str.lower()
+    table["exact"] = pred == want
+    table["match"] = [bool(a) and bool(b) and (a in b or b in a) for a, b in zip(pred, want, strict=True)]
+    return table.reset_index(drop=True)
+
+
+def evaluate_stance(details: pd.DataFrame, gold: pd.DataFrame | None, reps: int = BOOTSTRAP_REPS,
+                    seed: int = STANCE_SEED) -> dict[str, pd.DataFrame]:
+    """Everything the notebook reports about accuracy, on articles that have gold labels.
+
+    Parameters
+    ----------
+    details
+        :func:`stance_details` of the corpus.
+    gold
+        :func:`load_stance_gold` labels, or None.
+
+    Returns
+    -------
+    dict of DataFrames (all empty when no article of the corpus has complete gold labels):
+    ``aligned`` (details plus gold columns, gold articles only), ``target`` (detection
+    P/R/F1), ``scores`` and ``predictions`` (:func:`compare_stance_methods`),
+    ``oracle`` (rule model scored on the gold target sentences only), ``confusion_rules``
+    and ``confusion_svm`` (:func:`confusion_table`), ``speakers`` (:func:`speaker_agreement`).
+    """
+    keys = ["aligned", "target", "scores", "predictions", "oracle", "confusion_rules",
+            "confusion_svm", "speakers"]
+    if gold is None or details.empty:
+        return {k: pd.DataFrame() for k in keys}
+    aligned = align_gold(details, gold)
+    aligned = aligned[aligned["gold_doc"]].reset_index(drop=True)
+    if aligned.empty:
+        return {k: pd.DataFrame() for k in keys}
+    scores, predictions = compare_stance_methods(aligned, reps, seed)
+    on_target = aligned[aligned["gold_target"]]
+    oracle = bootstrap_metrics(on_target["gold_stance"],
+                               [rule_stance(s)["stance"] for s in on_target["sentence"]], reps, seed)
+    return {"aligned": aligned,
+            "target": target_scores(aligned["gold_target"], aligned["mentions_target"]),
+            "scores": scores, "predictions": predictions, "oracle": oracle,
+            "confusion_rules": confusion_table(predictions["gold_stance"], predictions["rules"], reps, seed),
+            "confusion_svm": confusion_table(predictions["gold_stance"], predictions["svm-ngrams"], reps,
+                                             seed),
+            "speakers": speaker_agreement(aligned)}
+
+
+def plot_stance_bars(table: pd.DataFrame, labels: pd.Series | list | None = None):
+    """Diverging bars per row (article or speaker): against to the left, favor to the right.
+
+    ``table`` needs ``n_favor, n_against, net``; ``labels`` name the rows (default
+    ``doc_id``). Returns the figure.
+    """
+    articles = table
     import matplotlib.pyplot as plt
 
     names = list(labels) if labels is not None else list(articles["doc_id"])
     y = np.arange(len(articles))
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * max(len(articles), 1) + 1.4))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(articles), 1) + 1.6), layout="constrained")
     ax.barh(y, -articles["n_against"].to_numpy(), color="#b2182b", label="against: controls fail")
     ax.barh(y, articles["n_favor"].to_numpy(), color="#2166ac", label="favor: controls bite")
     for i, net in enumerate(articles["net"]):
@@ -1734,12 +1816,12 @@ def plot_article_stance(articles: pd.DataFrame, labels: pd.Series | None = None)
     ax.invert_yaxis()
     limit = max(1, int(articles[["n_favor", "n_against"]].to_numpy().max(initial=0)))
     ax.set_xlim(-limit - 0.5, limit + 0.5)
-    ax.set_xticks(range(-limit, limit + 1), [str(abs(t)) for t in range(-limit, limit + 1)])
+    right = list(range(0, limit + 1, max(1, limit // 5)))
+    ticks = [-t for t in reversed(right[1:])] + right
+    ax.set_xticks(ticks, [str(abs(t)) for t in ticks])
     ax.set_xlabel("sentences")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.02 * len(articles)), ncol=2,
-              frameon=False)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
 
 

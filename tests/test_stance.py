@@ -242,3 +242,22 @@ def test_majority_baseline_leave_one_article_out():
                           "gold_stance": ["favor", "favor", "none", "against"]})
     # held-out a: training b has a none/against tie -> none; held-out b: training a -> favor
     assert helpers.predict_majority(frame) == ["none", "none", "favor", "favor"]
+
+
+def test_fast_bootstrap_scorer_agrees_with_sklearn():
+    rng = np.random.default_rng(0)
+    gold = rng.choice(helpers.STANCE_LABELS, 60)
+    pred = rng.choice(helpers.STANCE_LABELS, 60)
+    codes = {label: i for i, label in enumerate(helpers.STANCE_LABELS)}
+    fast = helpers._metrics_from_codes(np.array([codes[x] for x in gold]),
+                                       np.array([codes[x] for x in pred]))
+    slow = helpers.stance_metrics(gold, pred)
+    assert fast == pytest.approx(slow)
+
+
+def test_evaluation_skips_a_corpus_without_gold():
+    details = helpers.stance_details(_corpus(x="The export controls have failed."))
+    gold = pd.DataFrame({"doc_id": ["x"], "sentence": ["Not in this article."], "label": ["favor"],
+                         "speaker": ["author"], "note": [""]})
+    result = helpers.evaluate_stance(details, gold, reps=10)
+    assert all(table.empty for table in result.values())
