@@ -1053,6 +1053,876 @@ def cited_sources(corpus: pd.DataFrame) -> pd.DataFrame:
 # stance
 # ======================================================================================
 
+STANCE_LABELS = ("favor", "against", "none")  # SemEval-2016 Task 6 labels, in table order
+STANCE_SEED = 20160  # fixed seed for every bootstrap, so CIs repeat exactly
+BOOTSTRAP_REPS = 2000  # resamples per 95 % CI; enough for stable 2.5 / 97.5 percentiles
+NEGATION_WINDOW = 3  # a negator flips a cue at most this many words later, within the clause
+AIM_WINDOW = 4  # words after "efforts to" / "seeks to" that describe an attempt, not an outcome
+TARGET_WINDOW = 6  # a tighten / loosen word counts only this many words from a target mention
+PRESCRIBE_WINDOW = 20  # words a "should" / "urged" / "essential" may precede its tighten word
+CONSUME_WINDOW = 4  # "overcome some geopolitical constraints": the restriction noun is its object
+TARGET_RULES = ("R1", "R2", "R3-denied", "R3-access")  # codebook rules, strongest evidence first
+ACCESS_CONTEXT = 1  # codebook R3: "access to advanced chips" counts only next to a named measure
+EMBED_MARGINS = tuple(round(0.005 * i, 3) for i in range(21))  # thresholds the embedding scorer may learn
+STANCE_METHODS = ("majority", "svm-ngrams", "embedding", "rules")  # comparison table order
+SPEAKER_COLUMNS = ["speaker", "speaker_type", "n_target", "n_favor", "n_against", "n_none", "net",
+                   "doc_ids", "evidence"]
+UNATTRIBUTED_RE = re.compile(  # agentless reporting: "are being urged to …" (codebook §4)
+    r"\b(?:is|are|was|were|being|been)\s+(?:being\s+)?(?:urged|asked|pressed|advised|called on)\b"
+    r"|\bthere (?:is|are|was|were) (?:speculation|calls|concern)\b", re.I)
+CLAUSE_BREAK_RE = re.compile(r"[,;:()]|\s-\s|\s-(?=\w)|(?<=\w)-\s")  # commas, semicolons, dashes
+ELLIPSIS_RE = re.compile(r"\b(?:is|are|was|were|does|do|did|has|have|had)\W*$")  # "…, bans … are."
+
+
+def _stance_lexicon(name: str) -> pd.DataFrame:
+    """Read ``lexicons/<name>.csv`` (every cell a string)."""
+    return pd.read_csv(LEXICONS / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _bounded(pattern: str) -> re.Pattern:
+    """Compile a lexicon regex so it matches whole words only (hyphens join words)."""
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])")
+
+
+@cache
+def _stance_patterns() -> dict[str, list[tuple[re.Pattern, str, str]]]:
+    """All stance lexicons compiled: ``{group: [(regex, label, kind), ...]}`` in file order."""
+    target = _stance_lexicon("stance_target")
+    cues = _stance_lexicon("stance_cues")
+    success = _stance_lexicon("stance_success")
+    markers = _stance_lexicon("stance_markers")
+    return {
+        "target": [(_bounded(p), r, "target") for p, r in zip(target["pattern"], target["rule"],
+                                                              strict=True)],
+        "cues": [(_bounded(p), d, k) for p, d, k in zip(cues["pattern"], cues["direction"],
+                                                        cues["kind"], strict=True)],
+        "success": [(_bounded(p), "against", "success") for p in success["pattern"]],
+        "markers": [(_bounded(p), k, k) for p, k in zip(markers["pattern"], markers["kind"],
+                                                        strict=True)],
+    }
+
+
+def _marker(kind: str) -> re.Pattern:
+    """The one compiled marker regex of a kind (negator, concession, aim, …)."""
+    return next(rx for rx, _, k in _stance_patterns()["markers"] if k == kind)
+
+
+def stance_text(sentence: str) -> str:
+    """Normalised, lower-cased sentence on which every stance pattern runs.
+
+    Quotes and dashes are unified and ``U.S.`` becomes ``US`` (:func:`normalize_text`);
+    runs of white space collapse to one space. Case folding keeps the length, so offsets
+    in the result are offsets in ``normalize_text(sentence)`` with spaces collapsed.
+    """
+    text = re.sub(r"\s+", " ", normalize_text(sentence)).strip()
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def target_spans(sentence: str) -> list[tuple[int, int, str]]:
+    """Where a sentence names the target: ``(start, end, rule)`` in :func:`stance_text`.
+
+    ``rule`` is the codebook rule the pattern implements: ``R1`` (measures named),
+    ``R2`` (a restriction word standing for them), ``R3-denied`` (access denied from
+    outside) or ``R3-access`` (access to advanced chips; counts only beside a named
+    measure, see :func:`detect_targets`). Sorted by position.
+    """
+    text = stance_text(sentence)
+    spans = {(m.start(), m.end(), rule) for rx, rule, _ in _stance_patterns()["target"]
+             for m in rx.finditer(text)}
+    return sorted(spans)
+
+
+def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT) -> pd.DataFrame:
+    """Flag the sentences that refer to US chip export controls (codebook R1–R3).
+
+    Parameters
+    ----------
+    sentences
+        ``doc_id, sent_id, sentence`` (as from :func:`corpus_sentences`).
+    context
+        An ``R3-access`` sentence ("access to high-end processors") counts only when a
+        sentence of the same article at most this many sentences away names the measures.
+
+    Returns
+    -------
+    The input plus ``mentions_target`` (bool), ``target_rule`` (strongest rule that fired,
+    ``""`` if none) and ``target_match`` (the matched words, ``" | "``-joined).
+    """
+    out = sentences.copy()
+    rules, matches = [], []
+    for sentence in out["sentence"]:
+        spans = target_spans(sentence)
+        text = stance_text(sentence)
+        found = sorted({r for _, _, r in spans}, key=TARGET_RULES.index)
+        rules.append(found[0] if found else "")
+        matches.append(" | ".join(dict.fromkeys(text[s:e] for s, e, _ in spans)))
+    out["target_rule"] = rules
+    out["target_match"] = matches
+    strong = out["target_rule"].isin(["R1", "R2", "R3-denied"]).to_numpy()
+    mentions = strong.copy()
+    doc = out["doc_id"].to_numpy()
+    for i in np.flatnonzero(out["target_rule"].eq("R3-access").to_numpy()):
+        lo, hi = max(0, i - context), min(len(out), i + context + 1)
+        mentions[i] = bool(any(strong[j] and doc[j] == doc[i] for j in range(lo, hi)))
+    out["mentions_target"] = mentions
+    return out
+
+
+def _word_index(text: str, pos: int) -> int:
+    """Number of words in ``text`` before character ``pos``."""
+    return len(re.findall(r"\S+", text[:pos]))
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Start of the clause (after the last comma, semicolon, colon or dash) holding ``pos``."""
+    breaks = [m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, pos)]
+    return breaks[-1] if breaks else 0
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """End of the clause holding ``pos``: the next comma, semicolon, colon or dash."""
+    found = CLAUSE_BREAK_RE.search(text, pos)
+    return found.start() if found else len(text)
+
+
+def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out spans (same length) so later searches skip them."""
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = "_" * (e - s)
+    return "".join(chars)
+
+
+def _negated(masked: str, text: str, start: int) -> bool:
+    """A negator within :data:`NEGATION_WINDOW` words before ``start``, in the same clause."""
+    lo = _clause_start(text, start)
+    before = masked[lo:start].split()[-NEGATION_WINDOW:]
+    return bool(_marker("negator").search(" ".join(before)))
+
+
+def _structure(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Split a sentence into its asserted (main) part and conceded / subordinate parts (H1).
+
+    The part after the last contrast word ("but", "yet", "however") is asserted and the
+    part before it conceded; a subordinate clause ("while", "although") is conceded: to
+    the end of its clause when it opens the sentence, else to the end of the sentence.
+    """
+    not_contrast = _spans(_marker("not_contrast"), text)
+    asserted_from = 0
+    for s, _ in _spans(_marker("contrast"), text):
+        if not _inside(s, not_contrast) and text[:s].strip(" ,;:-\"'"):
+            asserted_from = s
+    subordinate = []
+    for s, _ in _spans(_marker("subordinator"), text):
+        if text[:s].strip(" ,;:-\"'") and text[max(0, s - 5):s].strip() in ("all", "even"):
+            continue  # "all while operating": a time adverbial, not a concession
+        opens = not text[asserted_from:s].strip(" ,;:-\"'") or text[:s].strip(" ,;:-\"'") == ""
+        subordinate.append((s, _clause_end(text, s) if opens else len(text)))
+    return {"asserted": [(asserted_from, len(text))],
+            "conceded": [(0, asserted_from)] if asserted_from else [],
+            "subordinate": subordinate}
+
+
+def _region_of(pos: int, structure: dict[str, list[tuple[int, int]]]) -> str:
+    """``main`` when ``pos`` is asserted and not subordinate, else ``other``."""
+    if _inside(pos, structure["subordinate"]) or not _inside(pos, structure["asserted"]):
+        return "other"
+    return "main"
+
+
+def _flip(direction: str) -> str:
+    return {"favor": "against", "against": "favor"}[direction]
+
+
+def _prescriptions(text: str, masked: str, targets: list[tuple[int, int, str]]) -> list[dict]:
+    """Tighten / loosen words that a prescriptive marker governs, next to the target (H9, H10)."""
+    found = []
+    prescribe = _spans(_marker("prescribe"), text)
+    for kind, direction in (("tighten", "favor"), ("loosen", "against")):
+        for s, e in _spans(_marker(kind), text):
+            w = _word_index(text, s)
+            near_target = any(abs(_word_index(text, ts) - w) <= TARGET_WINDOW
+                              or ts <= s < te for ts, te, _ in targets)
+            governed = any(ps < s and w - _word_index(text, ps) <= PRESCRIBE_WINDOW
+                           for ps, _ in prescribe)
+            if near_target and governed:
+                flipped = _negated(masked, text, s)
+                found.append({"start": s, "end": e, "cue": text[s:e], "kind": "prescription",
+                              "direction": _flip(direction) if flipped else direction,
+                              "negated": flipped})
+    return found
+
+
+def _evaluations(text: str, masked: str, targets: list[tuple[int, int, str]],
+                 scope_from: int | None) -> list[dict]:
+    """Effect, difficulty, circumvention and backfire cues, negation resolved (H7)."""
+    aims = [(s, s + len(" ".join(text[s:].split()[:AIM_WINDOW + 2]))) for s, _ in
+            _spans(_marker("aim"), text)]
+    purpose = _marker("purpose")
+    raw = []
+    for rx, direction, kind in _stance_patterns()["cues"]:
+        for m in rx.finditer(text):
+            raw.append({"start": m.start(), "end": m.end(), "cue": m.group(0), "kind": kind,
+                        "direction": direction})
+    raw.sort(key=lambda c: (c["start"], -(c["end"] - c["start"])))
+    cues: list[dict] = []
+    for cue in raw:  # keep the longest of overlapping matches
+        if cues and cue["start"] < cues[-1]["end"]:
+            continue
+        cues.append(cue)
+    circumvent = [c for c in cues if c["kind"] == "circumvent" and not _inside(c["start"], aims)]
+    kept = []
+    for cue in cues:
+        s, w = cue["start"], _word_index(text, cue["start"])
+        if cue["kind"] in ("circumvent", "restriction", "difficulty") and _inside(s, aims):
+            continue  # H4: an attempt to overcome the measures claims nothing
+        if cue["kind"] == "restriction" and any(
+                c["start"] < s and w - _word_index(text, c["start"]) <= CONSUME_WINDOW for c in circumvent):
+            continue  # "overcome … constraints": the noun is the object, already counted
+        if cue["kind"] == "backfire" and not any(ts < s for ts, _, _ in targets):
+            continue  # only "the curbs spurred innovation", not "DeepSeek spurred innovation"
+        negated = _negated(masked, text, s)
+        if cue["kind"] == "effect_verb" and not negated:
+            before = " ".join(text[_clause_start(text, s):s].split()[-2:])
+            if re.search(rf"(?:{purpose.pattern})$", before):
+                continue  # "sanctions … to slow China's progress": the aim, not the effect
+        if scope_from is not None and s > scope_from:
+            negated = not negated
+        cue["negated"] = negated
+        cue["direction"] = _flip(cue["direction"]) if negated else cue["direction"]
+        kept.append(cue)
+    return kept
+
+
+def _concession_successes(text: str, masked: str, targets: list[tuple[int, int, str]],
+                          scope_from: int | None) -> list[dict]:
+    """H1: success words asserted alongside "despite / without access to [the measures]"."""
+    aims = [(s, s + len(" ".join(text[s:].split()[:AIM_WINDOW + 2]))) for s, _ in
+            _spans(_marker("aim"), text)]
+    phrases = []
+    for s, _ in _spans(_marker("concession"), text):
+        end = _clause_end(text, s + 1)
+        if _inside(s, aims):
+            continue  # "tasked to push for breakthroughs in the face of curbs": an aim (H4)
+        if any(s <= ts < end for ts, _, _ in targets):
+            phrases.append((s, end))
+    if not phrases:
+        return []
+    found = []
+    for rx, _, _ in _stance_patterns()["success"]:
+        for m in rx.finditer(text):
+            if _inside(m.start(), phrases) or _inside(m.start(), aims):
+                continue
+            negated = _negated(masked, text, m.start())
+            if scope_from is not None and m.start() > scope_from:
+                negated = not negated
+            found.append({"start": m.start(), "end": m.end(), "cue": m.group(0), "kind": "success",
+                          "direction": "favor" if negated else "against", "negated": negated})
+    return found
+
+
+def _tally(cues: list[dict]) -> tuple[int, int]:
+    return (sum(c["direction"] == "favor" for c in cues),
+            sum(c["direction"] == "against" for c in cues))
+
+
+def rule_stance(sentence: str) -> dict:
+    """Transparent cue-lexicon stance of one sentence that mentions the target.
+
+    Order of decisions (codebook §5): an open question is ``none`` (H8); a governed
+    call to tighten or loosen decides (H10); otherwise cues in the asserted clause are
+    counted — effect and difficulty words, circumvention, "spurred innovation" with the
+    measures as subject, and success words next to "despite [the measures]" (H1) — with
+    negators flipping the cue that follows (H7) and attempts neutralised (H4). When the
+    asserted clause has no cue, the conceded clause decides; a tie abstains (``none``).
+
+    Returns
+    -------
+    dict with ``stance`` (favor / against / none), ``confidence`` (share of evidence
+    for the label: ``max(f, a) / (f + a + 1)`` for a stance, ``1 / (f + a + 1)`` for
+    ``none``, where f and a count favor and against cues), ``reason`` (rule and cues),
+    ``n_favor``, ``n_against`` and ``cue_start`` (offset of the deciding cue in
+    :func:`stance_text`, -1 if none).
+    """
+    text = stance_text(sentence)
+    targets = target_spans(sentence)
+    scope = _spans(_marker("scope_negator"), text)
+    masked = _mask(text, _spans(_marker("not_negator"), text) + scope)
+    scope_from = scope[0][1] if scope else None
+    if _marker("open").search(text):
+        return {"stance": "none", "confidence": 1.0, "reason": "H8 open question", "n_favor": 0,
+                "n_against": 0, "cue_start": -1}
+    prescriptions = _prescriptions(text, masked, targets)
+    if prescriptions:
+        f, a = _tally(prescriptions)
+        return _decide(f, a, prescriptions, "H10 prescription")
+    structure = _structure(text)
+    cues = (_evaluations(text, masked, targets, scope_from)
+            + _concession_successes(text, masked, targets, scope_from))
+    main = [c for c in cues if _region_of(c["start"], structure) == "main"]
+    f, a = _tally(main)
+    if f or a:
+        return _decide(f, a, main, "asserted clause")
+    other = [c for c in cues if _region_of(c["start"], structure) == "other"]
+    main_text = "".join(text[s:e] for s, e in structure["asserted"])
+    if other and ELLIPSIS_RE.search(main_text) and structure["subordinate"]:
+        other = [{**c, "direction": _flip(c["direction"]) if c.get("negated") else c["direction"]}
+                 for c in other]  # "while money has never been a problem, bans are": P holds
+        f, a = _tally(other)
+        return _decide(f, a, other, "contrastive ellipsis")
+    f, a = _tally(other)
+    return _decide(f, a, other, "conceded clause (H1 fallback)")
+
+
+def _decide(f: int, a: int, cues: list[dict], where: str) -> dict:
+    """Turn cue counts into a label, a confidence and a readable reason."""
+    if f == a:
+        stance = "none"
+        confidence = 1.0 / (f + a + 1)
+        reason = "no cue" if f == 0 else f"tie, abstain ({where})"
+    else:
+        stance = "favor" if f > a else "against"
+        confidence = max(f, a) / (f + a + 1)
+        reason = where
+    listed = ", ".join(("not " if c.get("negated") else "") + f"{c['cue']}→{c['direction']}"
+                       for c in sorted(cues, key=lambda c: c["start"]))
+    deciding = [c["start"] for c in sorted(cues, key=lambda c: c["start"]) if c["direction"] == stance]
+    return {"stance": stance, "confidence": round(confidence, 4),
+            "reason": f"{reason}: {listed}" if listed else reason,
+            "n_favor": f, "n_against": a, "cue_start": deciding[0] if deciding else -1}
+
+
+def rule_stances(sentences: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rule_stance` over target sentences; others get ``none`` with reason "no target".
+
+    Input needs ``sentence`` and ``mentions_target``; returns it plus ``stance,
+    confidence, reason, cue_start``.
+    """
+    out = sentences.copy()
+    results = [rule_stance(s) if hit else {"stance": "none", "confidence": 1.0, "reason": "no target",
+                                           "cue_start": -1}
+               for s, hit in zip(out["sentence"], out["mentions_target"], strict=True)]
+    for column in ("stance", "confidence", "reason", "cue_start"):
+        out[column] = [r[column] for r in results]
+    return out
+
+
+def _quote_spans_normalised(text: str) -> list[tuple[int, int]]:
+    """Direct-quote spans in a :func:`stance_text` string (a quote may run to the end)."""
+    spans = _spans(re.compile(r'"[^"]*"'), text)
+    if text.count('"') % 2 == 1:
+        spans.append((text.rfind('"'), len(text)))
+    return spans
+
+
+def stance_speaker(sentence: str, cue_start: int, speaker: str, speaker_type: str,
+                   attribution: str) -> tuple[str, str]:
+    """Whose view the deciding clause carries (codebook §4, H5).
+
+    Starts from :func:`sentence_speakers` (``speaker, speaker_type, attribution``) and
+    re-attributes only the clause that holds the deciding cue: its own reported-speech
+    subject wins ("Liang acknowledged …, yet analysts argue …" → analysts); a cue outside
+    the quote marks of a quoting sentence is the author's; agentless reporting ("are being
+    urged") is ``unattributed`` (type ``unknown``).
+    """
+    text = stance_text(sentence)
+    if cue_start < 0:
+        return speaker, speaker_type
+    if _inside(cue_start, _quote_spans_normalised(text)):
+        return speaker, speaker_type
+    original = re.sub(r"\s+", " ", normalize_text(sentence)).strip()
+    part_start = max([m.end() for m in re.finditer(r";", text[:cue_start])], default=0)
+    part_end = text.find(";", cue_start)
+    part_end = len(text) if part_end < 0 else part_end
+    structure = _structure(text)
+    asserted_from = structure["asserted"][0][0]
+    if asserted_from > part_start and cue_start >= asserted_from:
+        part_start = asserted_from
+    part = original[part_start:part_end]
+    found, found_type = attribute_sentence(part)
+    if found_type not in ("author", "pronoun"):
+        if speaker and (found in speaker.split() or found.lower() == speaker.lower()):
+            return speaker, speaker_type  # the sentence-level name is the fuller one
+        return found, found_type
+    if UNATTRIBUTED_RE.search(part):
+        return "unattributed", "unknown"
+    if found_type == "pronoun" or (part_start == 0 and part_end == len(text) and attribution != "quote"):
+        return speaker, speaker_type
+    return "author", "author"
+
+
+STANCE_SENTENCE_COLUMNS = ["doc_id", "sent_id", "sentence", "mentions_target", "speaker",
+                           "speaker_type", "stance", "confidence"]
+
+
+def stance_details(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Every sentence with target detection, rule-model stance, speaker and the reason.
+
+    Returns
+    -------
+    DataFrame ``doc_id, sent_id, sentence, mentions_target, target_rule, target_match,
+    speaker, speaker_type, attribution, stance, confidence, reason``, one row per
+    sentence of :func:`corpus_sentences`, in text order.
+    """
+    columns = ["doc_id", "sent_id", "sentence", "mentions_target", "target_rule", "target_match",
+               "speaker", "speaker_type", "attribution", "stance", "confidence", "reason"]
+    speakers = sentence_speakers(corpus)
+    if speakers.empty:
+        return pd.DataFrame(columns=columns)
+    table = rule_stances(detect_targets(speakers))
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    names, types = [], []
+    for row in table.itertuples(index=False):
+        if row.mentions_target:
+            name, kind = stance_speaker(row.sentence, row.cue_start, row.speaker, row.speaker_type,
+                                        row.attribution)
+            if kind in ("person", "institution"):
+                name = canonical_speakers(pd.Series([name]), texts[row.doc_id]).iloc[0]
+        else:
+            name, kind = row.speaker, row.speaker_type
+        names.append(name)
+        types.append(kind)
+    table["speaker"], table["speaker_type"] = names, types
+    return table[columns].reset_index(drop=True)
+
+
+def stance_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Stance of every sentence towards US chip export controls (public API).
+
+    Uses the cue-lexicon rule model (:func:`rule_stance`), the best method in the
+    notebook's comparison. Sentences that do not mention the target are ``none``.
+
+    Returns
+    -------
+    DataFrame ``doc_id, sent_id, sentence, mentions_target, speaker, speaker_type,
+    stance, confidence``; ``stance`` in favor / against / none, ``confidence`` in [0, 1].
+    """
+    return stance_details(corpus)[STANCE_SENTENCE_COLUMNS]
+
+
+def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-article counts and net stance (public API).
+
+    ``net = (n_favor - n_against) / max(1, n_favor + n_against)``, in [-1, 1]; an article
+    that only reports the measures has no stance sentences and nets 0. Pass ``sentences``
+    (from :func:`stance_sentences`) to avoid recomputing them.
+
+    Returns
+    -------
+    DataFrame ``doc_id, n_target, n_favor, n_against, net``, one row per article, in
+    corpus order.
+    """
+    table = stance_sentences(corpus) if sentences is None else sentences
+    rows = []
+    for doc_id in corpus["doc_id"]:
+        part = table[table["doc_id"] == doc_id]
+        target = part[part["mentions_target"].astype(bool)]
+        favor = int((target["stance"] == "favor").sum())
+        against = int((target["stance"] == "against").sum())
+        rows.append({"doc_id": doc_id, "n_target": len(target), "n_favor": favor,
+                     "n_against": against, "net": round((favor - against) / max(1, favor + against), 4)})
+    return pd.DataFrame(rows, columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
+
+
+def speaker_stance(details: pd.DataFrame) -> pd.DataFrame:
+    """Who takes which side: one row per speaker of a target sentence.
+
+    Input is :func:`stance_details` (or :func:`stance_sentences`). ``evidence`` is the
+    speaker's most confident favor / against sentence (earliest on ties), else the first
+    target sentence. Sorted by number of target sentences, then speaker.
+    """
+    target = details[details["mentions_target"].astype(bool)]
+    rows = []
+    for (speaker, kind), part in target.groupby(["speaker", "speaker_type"], sort=True):
+        favor = int((part["stance"] == "favor").sum())
+        against = int((part["stance"] == "against").sum())
+        stanced = part[part["stance"] != "none"].sort_values(
+            ["confidence", "doc_id", "sent_id"], ascending=[False, True, True], kind="stable")
+        evidence = (stanced if len(stanced) else part).iloc[0]["sentence"]
+        rows.append({"speaker": speaker, "speaker_type": kind, "n_target": len(part),
+                     "n_favor": favor, "n_against": against, "n_none": len(part) - favor - against,
+                     "net": round((favor - against) / max(1, favor + against), 4),
+                     "doc_ids": ", ".join(sorted(part["doc_id"].astype(str).unique())),
+                     "evidence": evidence})
+    table = pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+    return table.sort_values(["n_target", "speaker"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+# --- gold labels and evaluation --------------------------------------------------------
+
+GOLD_COLUMNS = ["doc_id", "sentence", "label", "speaker", "note"]
+
+
+def load_stance_gold(path: str | Path) -> pd.DataFrame:
+    """Hand labels (``doc_id, sentence, label, speaker, note``); doc ids stay strings."""
+    gold = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in GOLD_COLUMNS if c not in gold.columns]
+    if missing:
+        raise ValueError(f"gold file lacks columns {missing}")
+    return gold[GOLD_COLUMNS]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def align_gold(sentences: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Attach gold labels to corpus sentences; unlisted sentences are gold ``none``.
+
+    A gold row matches the sentence of its article that contains it (white space
+    collapsed), so a dek row missing its "(Bloomberg) —" prefix still matches. Only
+    articles whose every gold row matches are kept (``gold_doc`` True), so another
+    corpus that reuses a doc id is never scored against these labels.
+
+    Returns
+    -------
+    ``sentences`` plus ``gold_doc`` (bool), ``gold_target`` (bool), ``gold_stance`` and
+    ``gold_speaker`` (``""`` when unlisted).
+    """
+    out = sentences.copy()
+    out["gold_target"] = False
+    out["gold_stance"] = "none"
+    out["gold_speaker"] = ""
+    squashed = out["sentence"].map(_squash)
+    complete = set()
+    for doc_id, rows in gold.groupby("doc_id", sort=True):
+        in_doc = out.index[out["doc_id"] == doc_id]
+        hits = []
+        for row in rows.itertuples(index=False):
+            found = [i for i in in_doc if _squash(row.sentence) in squashed[i]]
+            hits.append((found[0], row) if found else None)
+        if hits and all(hits):
+            complete.add(doc_id)
+            for i, row in hits:
+                out.loc[i, ["gold_target", "gold_stance", "gold_speaker"]] = [True, row.label, row.speaker]
+    out["gold_doc"] = out["doc_id"].isin(complete)
+    return out
+
+
+def target_scores(gold: pd.Series, predicted: pd.Series) -> pd.DataFrame:
+    """Precision, recall and F1 of target detection, with the counts behind them.
+
+    Returns a one-row DataFrame ``tp, fp, fn, precision, recall, f1`` (0 where undefined).
+    """
+    g, p = gold.astype(bool).to_numpy(), predicted.astype(bool).to_numpy()
+    tp, fp, fn = int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return pd.DataFrame([{"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4),
+                          "recall": round(recall, 4), "f1": round(f1, 4)}])
+
+
+def stance_metrics(gold: list | pd.Series | np.ndarray, predicted: list | pd.Series | np.ndarray
+                   ) -> dict[str, float]:
+    """SemEval-2016 scores: F_favor, F_against, their mean F_avg, macro-F1 and accuracy.
+
+    F per class is 2PR / (P + R), 0 when the class is never predicted nor present
+    (scikit-learn ``zero_division=0``). Macro-F1 averages favor, against and none.
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    g, p = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)
+    per_class = f1_score(g, p, labels=list(STANCE_LABELS), average=None, zero_division=0)
+    scores = dict(zip(STANCE_LABELS, per_class, strict=True))
+    return {"F_favor": float(scores["favor"]), "F_against": float(scores["against"]),
+            "F_avg": float((scores["favor"] + scores["against"]) / 2),
+            "macro_F1": float(np.mean(per_class)),
+            "accuracy": float(accuracy_score(g, p)) if len(g) else 0.0}
+
+
+def _metrics_from_codes(gold: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """:func:`stance_metrics` on integer-coded labels (index in :data:`STANCE_LABELS`).
+
+    Counting only, so a bootstrap can call it thousands of times; the tests check it
+    against :func:`stance_metrics`.
+    """
+    f1 = []
+    for k in range(len(STANCE_LABELS)):
+        tp = int(np.sum((gold == k) & (predicted == k)))
+        fp = int(np.sum((gold != k) & (predicted == k)))
+        fn = int(np.sum((gold == k) & (predicted != k)))
+        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return {"F_favor": f1[0], "F_against": f1[1], "F_avg": (f1[0] + f1[1]) / 2,
+            "macro_F1": float(np.mean(f1)),
+            "accuracy": float(np.mean(gold == predicted)) if len(gold) else 0.0}
+
+
+def bootstrap_metrics(gold: pd.Series, predicted: pd.Series, reps: int = BOOTSTRAP_REPS,
+                      seed: int = STANCE_SEED) -> pd.DataFrame:
+    """Each :func:`stance_metrics` score with a percentile bootstrap 95 % CI over sentences.
+
+    Sentences are resampled with replacement ``reps`` times (seeded). Sentences of one
+    article are not independent, so these intervals are, if anything, too narrow.
+
+    Returns ``metric, value, ci_low, ci_high`` rounded to 3 decimals.
+    """
+    g, p = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)
+    point = stance_metrics(g, p)
+    rng = np.random.default_rng(seed)
+    codes = {label: i for i, label in enumerate(STANCE_LABELS)}
+    gi = np.array([codes.get(x, len(codes)) for x in g], dtype=int)
+    pi = np.array([codes.get(x, len(codes)) for x in p], dtype=int)
+    draws = {k: [] for k in point}
+    for _ in range(reps if len(g) else 0):
+        idx = rng.integers(0, len(g), len(g))
+        for k, v in _metrics_from_codes(gi[idx], pi[idx]).items():
+            draws[k].append(v)
+    rows = [{"metric": k, "value": round(v, 3),
+             "ci_low": round(float(np.percentile(draws[k], 2.5)), 3) if draws[k] else np.nan,
+             "ci_high": round(float(np.percentile(draws[k], 97.5)), 3) if draws[k] else np.nan}
+            for k, v in point.items()]
+    return pd.DataFrame(rows, columns=["metric", "value", "ci_low", "ci_high"])
+
+
+def confusion_table(gold: pd.Series, predicted: pd.Series, reps: int = BOOTSTRAP_REPS,
+                    seed: int = STANCE_SEED) -> pd.DataFrame:
+    """Confusion matrix in long form with a bootstrap 95 % CI on each row share.
+
+    Returns ``gold, predicted, n, row_share, ci_low, ci_high``: ``row_share`` is the
+    share of sentences with that gold label given that prediction (so each gold label's
+    shares sum to 1); rows for every label pair, in :data:`STANCE_LABELS` order.
+    """
+    g, p = np.asarray(gold, dtype=object), np.asarray(predicted, dtype=object)
+    pairs = [(a, b) for a in STANCE_LABELS for b in STANCE_LABELS]
+
+    def shares(gg: np.ndarray, pp: np.ndarray) -> list[float]:
+        out = []
+        for a, b in pairs:
+            row = gg == a
+            out.append(float((pp[row] == b).mean()) if row.any() else np.nan)
+        return out
+
+    rng = np.random.default_rng(seed)
+    draws = np.array([shares(g[idx], p[idx]) for idx in
+                      (rng.integers(0, len(g), len(g)) for _ in range(reps if len(g) else 0))])
+    point = shares(g, p)
+    rows = []
+    for k, (a, b) in enumerate(pairs):
+        column = draws[:, k][~np.isnan(draws[:, k])] if len(draws) else np.array([])
+        rows.append({"gold": a, "predicted": b, "n": int(((g == a) & (p == b)).sum()),
+                     "row_share": round(point[k], 3) if not np.isnan(point[k]) else np.nan,
+                     "ci_low": round(float(np.percentile(column, 2.5)), 3) if len(column) else np.nan,
+                     "ci_high": round(float(np.percentile(column, 97.5)), 3) if len(column) else np.nan})
+    return pd.DataFrame(rows, columns=["gold", "predicted", "n", "row_share", "ci_low", "ci_high"])
+
+
+def _svm_pipeline():
+    """SemEval-2016's SVM-ngrams baseline: word 1–3-grams + character 2–5-grams, linear SVM."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.svm import LinearSVC
+
+    features = make_union(
+        CountVectorizer(analyzer="word", ngram_range=(1, 3), binary=True, lowercase=True),
+        CountVectorizer(analyzer="char", ngram_range=(2, 5), binary=True, lowercase=True))
+    return make_pipeline(features, LinearSVC(C=1.0, random_state=0))
+
+
+def _leave_one_article_out(frame: pd.DataFrame, fit_predict) -> list[str]:
+    """Run ``fit_predict(train, test) -> labels`` once per held-out article."""
+    predicted = pd.Series("none", index=frame.index, dtype=object)
+    for doc_id in sorted(frame["doc_id"].unique()):
+        test = frame["doc_id"] == doc_id
+        predicted[test] = fit_predict(frame[~test], frame[test])
+    return predicted.tolist()
+
+
+def predict_majority(frame: pd.DataFrame) -> list[str]:
+    """Majority baseline, leave one article out: the commonest training label (ties → none)."""
+    def fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+        counts = train["gold_stance"].value_counts()
+        top = sorted(counts[counts == counts.max()].index) if len(counts) else ["none"]
+        return ["none" if "none" in top else top[0]] * len(test)
+    return _leave_one_article_out(frame, fit_predict)
+
+
+def predict_svm(frame: pd.DataFrame) -> list[str]:
+    """SVM-ngrams over every sentence, leave one article out; input needs ``gold_stance``."""
+    def fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+        if train["gold_stance"].nunique() < 2:
+            return [train["gold_stance"].iloc[0] if len(train) else "none"] * len(test)
+        model = _svm_pipeline().fit(train["sentence"].map(stance_text), train["gold_stance"])
+        return list(model.predict(test["sentence"].map(stance_text)))
+    return _leave_one_article_out(frame, fit_predict)
+
+
+@cache
+def _wordllama():
+    """The WordLlama model whose weights ship inside the wheel; never downloads."""
+    import wordllama
+    from wordllama import WordLlama
+
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+def embedding_margins(sentences: list[str]) -> np.ndarray:
+    """Mean cosine similarity to the favor prototypes minus that to the against ones.
+
+    Prototypes are the generic statements in ``lexicons/stance_prototypes.csv``.
+    Rounded to 4 decimals so CPU-level float noise cannot move a threshold decision.
+    """
+    if not sentences:
+        return np.zeros(0)
+    protos = _stance_lexicon("stance_prototypes")
+    model = _wordllama()
+    emb = model.embed([stance_text(s) for s in sentences], norm=True)
+    proto = model.embed([stance_text(s) for s in protos["statement"]], norm=True)
+    sims = emb @ proto.T
+    favor = protos["label"].eq("favor").to_numpy()
+    return np.round(sims[:, favor].mean(axis=1) - sims[:, ~favor].mean(axis=1), 4)
+
+
+def _margin_labels(margins: np.ndarray, threshold: float, mentions: np.ndarray) -> list[str]:
+    labels = np.where(margins > threshold, "favor", np.where(margins < -threshold, "against", "none"))
+    return [lab if hit else "none" for lab, hit in zip(labels, mentions, strict=True)]
+
+
+def predict_embedding(frame: pd.DataFrame) -> list[str]:
+    """Prototype-similarity scorer on detected target sentences, leave one article out.
+
+    The only learned number is the margin threshold, chosen from :data:`EMBED_MARGINS`
+    to maximise F_avg on the four training articles (smallest threshold on ties).
+    """
+    margins = pd.Series(embedding_margins(frame["sentence"].tolist()), index=frame.index)
+
+    def fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+        if train.empty:
+            return _margin_labels(margins[test.index].to_numpy(), EMBED_MARGINS[-1],
+                                  test["mentions_target"].to_numpy())
+        scores = [stance_metrics(train["gold_stance"], _margin_labels(
+            margins[train.index].to_numpy(), t, train["mentions_target"].to_numpy()))["F_avg"]
+                  for t in EMBED_MARGINS]
+        best = EMBED_MARGINS[int(np.argmax(scores))]
+        return _margin_labels(margins[test.index].to_numpy(), best, test["mentions_target"].to_numpy())
+    return _leave_one_article_out(frame, fit_predict)
+
+
+def compare_stance_methods(frame: pd.DataFrame, reps: int = BOOTSTRAP_REPS,
+                           seed: int = STANCE_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every method on the same sentences, with bootstrap CIs.
+
+    Parameters
+    ----------
+    frame
+        Sentences with ``mentions_target`` (from :func:`detect_targets`), ``stance`` (the
+        rule model, from :func:`rule_stances`) and gold columns from :func:`align_gold`.
+
+    Returns
+    -------
+    ``(scores, predictions)``: ``scores`` has ``method, evaluation, metric, value,
+    ci_low, ci_high``; ``predictions`` is ``frame``'s ``doc_id, sent_id, gold_stance``
+    plus one column per method.
+    """
+    predictions = frame[["doc_id", "sent_id", "gold_stance"]].copy()
+    predictions["majority"] = predict_majority(frame)
+    predictions["svm-ngrams"] = predict_svm(frame)
+    predictions["embedding"] = predict_embedding(frame)
+    predictions["rules"] = frame["stance"].tolist()
+    evaluation = {"majority": "leave one article out", "svm-ngrams": "leave one article out",
+                  "embedding": "leave one article out (threshold)",
+                  "rules": "no training; lexicon written after reading these articles (upper bound)"}
+    tables = []
+    for method in STANCE_METHODS:
+        table = bootstrap_metrics(predictions["gold_stance"], predictions[method], reps, seed)
+        table.insert(0, "evaluation", evaluation[method])
+        table.insert(0, "method", method)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True), predictions
+
+
+def speaker_agreement(aligned: pd.DataFrame) -> pd.DataFrame:
+    """Predicted versus gold speaker on the gold target sentences.
+
+    ``match`` is True when one name contains the other, case-insensitively ("analysts"
+    for "industry participants and analysts"); ``exact`` when they are equal.
+    """
+    gold = aligned[aligned["gold_target"].astype(bool)]
+    table = gold[["doc_id", "sent_id", "gold_speaker", "speaker", "speaker_type"]].copy()
+    pred, want = table["speaker"].str.lower(), table["gold_speaker"].str.lower()
+    table["exact"] = pred == want
+    table["match"] = [bool(a) and bool(b) and (a in b or b in a) for a, b in zip(pred, want, strict=True)]
+    return table.reset_index(drop=True)
+
+
+def evaluate_stance(details: pd.DataFrame, gold: pd.DataFrame | None, reps: int = BOOTSTRAP_REPS,
+                    seed: int = STANCE_SEED) -> dict[str, pd.DataFrame]:
+    """Everything the notebook reports about accuracy, on articles that have gold labels.
+
+    Parameters
+    ----------
+    details
+        :func:`stance_details` of the corpus.
+    gold
+        :func:`load_stance_gold` labels, or None.
+
+    Returns
+    -------
+    dict of DataFrames (all empty when no article of the corpus has complete gold labels):
+    ``aligned`` (details plus gold columns, gold articles only), ``target`` (detection
+    P/R/F1), ``scores`` and ``predictions`` (:func:`compare_stance_methods`),
+    ``oracle`` (rule model scored on the gold target sentences only), ``confusion_rules``
+    and ``confusion_svm`` (:func:`confusion_table`), ``speakers`` (:func:`speaker_agreement`).
+    """
+    keys = ["aligned", "target", "scores", "predictions", "oracle", "confusion_rules",
+            "confusion_svm", "speakers"]
+    if gold is None or details.empty:
+        return {k: pd.DataFrame() for k in keys}
+    aligned = align_gold(details, gold)
+    aligned = aligned[aligned["gold_doc"]].reset_index(drop=True)
+    if aligned.empty:
+        return {k: pd.DataFrame() for k in keys}
+    scores, predictions = compare_stance_methods(aligned, reps, seed)
+    on_target = aligned[aligned["gold_target"]]
+    oracle = bootstrap_metrics(on_target["gold_stance"],
+                               [rule_stance(s)["stance"] for s in on_target["sentence"]], reps, seed)
+    return {"aligned": aligned,
+            "target": target_scores(aligned["gold_target"], aligned["mentions_target"]),
+            "scores": scores, "predictions": predictions, "oracle": oracle,
+            "confusion_rules": confusion_table(predictions["gold_stance"], predictions["rules"], reps, seed),
+            "confusion_svm": confusion_table(predictions["gold_stance"], predictions["svm-ngrams"], reps,
+                                             seed),
+            "speakers": speaker_agreement(aligned)}
+
+
+def plot_stance_bars(table: pd.DataFrame, labels: pd.Series | list | None = None):
+    """Diverging bars per row (article or speaker): against to the left, favor to the right.
+
+    ``table`` needs ``n_favor, n_against, net``; ``labels`` name the rows (default
+    ``doc_id``). Returns the figure.
+    """
+    articles = table
+    import matplotlib.pyplot as plt
+
+    names = list(labels) if labels is not None else list(articles["doc_id"])
+    y = np.arange(len(articles))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(articles), 1) + 1.6), layout="constrained")
+    ax.barh(y, -articles["n_against"].to_numpy(), color="#b2182b", label="against: controls fail")
+    ax.barh(y, articles["n_favor"].to_numpy(), color="#2166ac", label="favor: controls bite")
+    for i, net in enumerate(articles["net"]):
+        ax.text(1.02, i, f"net {net:+.2f}", transform=ax.get_yaxis_transform(), va="center", fontsize=8)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    limit = max(1, int(articles[["n_favor", "n_against"]].to_numpy().max(initial=0)))
+    ax.set_xlim(-limit - 0.5, limit + 0.5)
+    right = list(range(0, limit + 1, max(1, limit // 5)))
+    ticks = [-t for t in reversed(right[1:])] + right
+    ax.set_xticks(ticks, [str(abs(t)) for t in ticks])
+    ax.set_xlabel("sentences")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
 
 # ======================================================================================
 # overlap
