@@ -1950,6 +1950,19 @@ def save_figure(fig, data: pd.DataFrame, stem: str, figures_dir: str | Path) -> 
     return png
 
 
+def display_saved(png: str | Path) -> None:
+    """Show a saved PNG inline, the exact file beside its CSV, and close open figures.
+
+    Displaying the file rather than the live figure keeps ``<Figure size …>`` text out of
+    notebook outputs and shows readers the same bytes that are in ``figures/``.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    plt.close("all")
+    display(Image(filename=str(png)))
+
+
 def plot_length_before_after(lengths: pd.DataFrame, labels: pd.Series | None = None):
     """Grouped horizontal bars of raw vs clean words per article; returns the figure."""
     import matplotlib.pyplot as plt
