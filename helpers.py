@@ -931,6 +931,8 @@ def term_heatmap_data(corpus: pd.DataFrame, model: TermModel | None = None,
 
 def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by article"):
     """Heatmap of :func:`term_heatmap_data`: terms down, articles across; returns the figure."""
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     terms = list(dict.fromkeys(data["term"]))
@@ -943,7 +945,8 @@ def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by arti
     grid = data.pivot(index="term", columns="doc_id", values="tfidf").loc[terms, docs].to_numpy()
     image = ax.imshow(grid, cmap="Blues", vmin=0, aspect="auto")
     labels = data.drop_duplicates("doc_id").set_index("doc_id").loc[docs, "label"]
-    ax.set_xticks(range(len(docs)), [lb.replace(" · ", "\n") for lb in labels], fontsize=8)
+    ticks = ["\n".join(textwrap.fill(part, 16) for part in lb.split(" · ")) for lb in labels]
+    ax.set_xticks(range(len(docs)), ticks, fontsize=8)
     ax.set_yticks(range(len(terms)), terms, fontsize=8)
     ax.xaxis.tick_top()
     for (i, j), value in np.ndenumerate(grid):
@@ -967,6 +970,21 @@ def suggest_freq(corpus: pd.DataFrame) -> str:
         return "W"
     days = (dates.max() - dates.min()).days
     return "D" if days <= 31 else "W" if days <= 26 * 7 else "M" if days <= 5 * 366 else "Y"
+
+
+def corpus_span(corpus: pd.DataFrame) -> pd.DataFrame:
+    """How much time the corpus covers: one row ``n_docs, n_dated, n_undated, first, last, days``.
+
+    ``first``/``last`` are ISO dates (empty when nothing is dated); ``days`` is the span
+    from first to last dated article, inclusive (0 when nothing is dated).
+    """
+    dates = corpus["published"].dropna()
+    first = dates.min().strftime("%Y-%m-%d") if len(dates) else ""
+    last = dates.max().strftime("%Y-%m-%d") if len(dates) else ""
+    days = (dates.max() - dates.min()).days + 1 if len(dates) else 0
+    return pd.DataFrame([{"n_docs": len(corpus), "n_dated": len(dates),
+                          "n_undated": int(corpus["published"].isna().sum()),
+                          "first": first, "last": last, "days": days}])
 
 
 def _term_column(model: TermModel, term: str) -> int:
@@ -1181,10 +1199,13 @@ def contrast_groups(corpus: pd.DataFrame, ids_a: list[str], ids_b: list[str],
     Returns
     -------
     DataFrame ``term, count_a, count_b, total, delta, z`` for every term used by either
-    group, sorted by ``z`` (most typical of group a first, of group b last).
+    group, sorted by ``z`` (most typical of group a first, of group b last). Empty when
+    either group is empty: there is nothing to contrast.
     """
     model = _model_for(corpus, model)
     ids_a, ids_b = [str(d) for d in ids_a], [str(d) for d in ids_b]
+    if not ids_a or not ids_b:
+        return _contrast_table(model, np.zeros(len(model.terms)), np.zeros(len(model.terms)), 1.0)
     if set(ids_a) & set(ids_b):
         raise ValueError("the two groups share articles")
     unknown = sorted(set(ids_a + ids_b) - set(model.doc_ids))
@@ -1207,8 +1228,8 @@ def contrast_texts(model: TermModel, texts_a: list[str], texts_b: list[str],
     return _contrast_table(model, counts_a, counts_b, prior_scale)
 
 
-def default_contrast(corpus: pd.DataFrame) -> dict | None:
-    """Two groups of articles worth contrasting in any corpus, or ``None`` if there are none.
+def default_contrast(corpus: pd.DataFrame) -> dict:
+    """Two groups of articles worth contrasting in any corpus.
 
     First choice: articles that credit a named origin (wire or paper) against those that do
     not (origin ``unknown`` or ``rewrite of …``). If either side is empty: dated articles
@@ -1217,7 +1238,8 @@ def default_contrast(corpus: pd.DataFrame) -> dict | None:
     Returns
     -------
     ``{"basis", "label_a", "ids_a", "label_b", "ids_b"}`` with ``doc_id`` lists in corpus
-    order, or ``None`` when no split leaves an article on each side.
+    order. When no split leaves an article on each side, ``basis`` is ``"none"`` and both
+    lists are empty (:func:`contrast_groups` then returns an empty table).
     """
     origin = corpus["origin"].fillna("unknown").astype(str).str.strip().str.lower()
     uncredited = (origin == "unknown") | origin.str.startswith("rewrite")
@@ -1228,34 +1250,48 @@ def default_contrast(corpus: pd.DataFrame) -> dict | None:
     dates = corpus["published"]
     cut = dates.dropna().sort_values().iloc[len(dates.dropna()) // 2] if dates.notna().any() else None
     if cut is None or not (dates < cut).any():
-        return None
+        return {"basis": "none", "label_a": "", "ids_a": [], "label_b": "", "ids_b": []}
     label = cut.strftime("%Y-%m-%d")
     return {"basis": "date", "label_a": f"before {label}", "ids_a": ids[dates < cut].tolist(),
             "label_b": f"{label} or later", "ids_b": ids[dates >= cut].tolist()}
 
 
-def plot_contrast(contrast: pd.DataFrame, label_a: str, label_b: str, n_label: int = 8):
-    """Frequency against z-score, scattertext style; the top terms of each side are named.
+def contrast_plot_data(contrast: pd.DataFrame, n_label: int = 8) -> pd.DataFrame:
+    """:func:`contrast_groups` output plus ``labelled``: ``a``/``b`` for the ``n_label``
+    terms with the highest / lowest z on each side of zero, empty otherwise."""
+    data = contrast.copy()
+    data["labelled"] = ""
+    data.loc[data[data["z"] > 0].head(n_label).index, "labelled"] = "a"
+    data.loc[data[data["z"] < 0].tail(n_label).index, "labelled"] = "b"
+    return data
+
+
+def plot_contrast(data: pd.DataFrame, label_a: str, label_b: str):
+    """Frequency against z-score, scattertext style, from :func:`contrast_plot_data`.
 
     x is the term's count in both groups (log scale), y its z-score; dashed lines mark
-    |z| = 1.96. Returns the figure.
+    |z| = 1.96; terms marked in ``labelled`` are named. Returns the figure.
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5.5))
-    if contrast.empty:
+    if data.empty:
         ax.text(0.5, 0.5, "no terms to compare", ha="center", va="center")
         ax.set_axis_off()
         return fig
-    ax.scatter(contrast["total"], contrast["z"], s=8, color="#bbbbbb", linewidths=0)
-    top_a = contrast[contrast["z"] > 0].head(n_label)
-    top_b = contrast[contrast["z"] < 0].tail(n_label)
+    ax.scatter(data["total"], data["z"], s=8, color="#bbbbbb", linewidths=0)
+    top_a = data[data["labelled"] == "a"]
+    top_b = data[data["labelled"] == "b"]
     for part, color, va in ((top_a, "#1f5f8b", "bottom"), (top_b, "#b5562b", "top")):
         ax.scatter(part["total"], part["z"], s=14, color=color)
-        for i, (total, z, term) in enumerate(zip(part["total"], part["z"], part["term"],
-                                                 strict=True)):
-            ax.annotate(term, (total, z), xytext=(4, 5 * (i % 3) - 5), textcoords="offset points",
-                        fontsize=7, color=color, va=va)
+        # terms with the same count and z sit on one point: name them together
+        same = part.groupby(["total", "z"], sort=True)["term"].agg(", ".join).reset_index()
+        for i, (total, z, terms) in enumerate(zip(same["total"], same["z"], same["term"],
+                                                  strict=True)):
+            ax.annotate(textwrap.fill(terms, 28), (total, z), xytext=(5, 6 * (i % 2) - 3),
+                        textcoords="offset points", fontsize=7, color=color, va=va)
     for level in (Z_95, -Z_95):
         ax.axhline(level, color="#888888", linewidth=0.7, linestyle="--")
     ax.axhline(0, color="#444444", linewidth=0.6)

@@ -199,7 +199,9 @@ def test_default_contrast_by_origin_then_by_date():
     corpus["origin"] = "unknown"
     split = helpers.default_contrast(corpus)
     assert (split["basis"], split["ids_a"], split["ids_b"]) == ("date", ["d0"], ["d1"])
-    assert helpers.default_contrast(make_corpus(["a b"], ["2025-01-01"])) is None
+    none = helpers.default_contrast(make_corpus(["a b"], ["2025-01-01"]))
+    assert (none["basis"], none["ids_a"], none["ids_b"]) == ("none", [], [])
+    assert helpers.contrast_groups(make_corpus(["a b"]), [], ["d0"]).empty
 
 
 # --- kwic -----------------------------------------------------------------------------
@@ -239,3 +241,16 @@ def test_articles_ordered_by_date_with_undated_last():
     assert helpers.date_order(corpus) == ["d2", "d1", "d0"]
     assert helpers.doc_labels(corpus).tolist() == [
         "d0 · unknown · undated", "d1 · Reuters · 2025-01-02", "d2 · Bloomberg · 2025-01-01"]
+
+
+def test_corpus_span_counts_dated_and_undated():
+    span = helpers.corpus_span(make_corpus(["a", "b", "c"], ["2025-01-27", None, "2025-01-30"]))
+    assert span.iloc[0].tolist() == [3, 2, 1, "2025-01-27", "2025-01-30", 4]
+    assert helpers.corpus_span(make_corpus(["a"])).iloc[0].tolist() == [1, 0, 1, "", "", 0]
+
+
+def test_contrast_plot_data_marks_each_side():
+    contrast = pd.DataFrame({"term": list("abcde"), "total": [1] * 5,
+                             "z": [2.0, 1.0, 0.0, -1.0, -3.0]})
+    marked = helpers.contrast_plot_data(contrast, n_label=1)
+    assert marked["labelled"].tolist() == ["a", "", "", "", "b"]
