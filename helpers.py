@@ -654,8 +654,10 @@ def corpus_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
 
 STOPWORD_FILES = ("stopwords_en.txt", "stopwords_news.txt")  # English base + news furniture
 TERM_NGRAMS = (1, 2)  # unigrams and bigrams: "export controls" is one term
-MIN_TOKEN_CHARS = 2  # one-letter pieces ("s" of a split possessive) carry no meaning
 TOKEN_RE = re.compile(r"[^\W_]+")  # runs of letters/digits; hyphens and apostrophes split
+# The model's tokens: such runs of two or more characters that are not digits only. One-letter
+# pieces ("s" of a split possessive) carry no meaning; "2025" is a number, "h800" is a term.
+TERM_TOKEN_RE = re.compile(r"(?<![^\W_])(?!\d+(?![^\W_]))[^\W_]{2,}")
 TOP_TERMS_N = 10  # terms listed per article
 TREND_TERMS_N = 6  # corpus top terms followed over time when none are given
 HEATMAP_TERMS_PER_DOC = 3  # each article contributes its top terms to the heatmap rows
@@ -682,18 +684,28 @@ def term_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def _cased_stopwords() -> frozenset[str]:
+    """Stopwords as written in running text: lowercase and capitalised, never all capitals,
+    so that ``US`` and ``IT`` (acronyms) pass while ``us``, ``Us``, ``it``, ``It`` do not."""
+    words = term_stopwords()
+    return words | frozenset(w.capitalize() for w in words)
+
+
+def term_preprocess(text: str) -> str:
+    """:func:`normalize_text` as far as tokens can tell: NFKC, then ``U.S.`` → ``US``.
+
+    ``normalize_text`` also maps curly quotes, dashes and no-break spaces to ASCII; those are
+    separators before and after, so the tokens are the same (the tests check it), and
+    skipping that step makes the model about twice as fast on text full of curly quotes.
+    """
+    return US_RE.sub("US", unicodedata.normalize("NFKC", text))
+
+
 def _tokens_from_normalized(text: str) -> list[str]:
-    """Tokens of text already passed through :func:`normalize_text` (see :func:`term_tokens`)."""
-    stop = term_stopwords()
-    tokens = []
-    for token in TOKEN_RE.findall(text):
-        if len(token) < MIN_TOKEN_CHARS:
-            continue
-        low = token.lower()
-        if low.isdigit() or (low in stop and not token.isupper()):
-            continue
-        tokens.append(low)
-    return tokens
+    """Tokens of text already passed through :func:`term_preprocess` (see :func:`term_tokens`)."""
+    stop = _cased_stopwords()
+    return [token.lower() for token in TERM_TOKEN_RE.findall(text) if token not in stop]
 
 
 def term_tokens(text: str) -> list[str]:
@@ -702,13 +714,14 @@ def term_tokens(text: str) -> list[str]:
     ``U.S.`` becomes ``us``; text is lowercased; hyphens and apostrophes split words
     (``DeepSeek-R1`` gives ``deepseek``, ``r1``; ``DeepSeek's`` gives ``deepseek``);
     one-letter pieces, number-only tokens (``2025``) and stopwords are dropped, while
-    tokens mixing letters and digits (``h800``, ``r1``, ``7nm``) are kept. An all-capitals
-    token is an acronym and survives the stopword list (``US``, ``IT``; not ``us``, ``it``).
+    tokens mixing letters and digits (``h800``, ``r1``, ``7nm``) are kept. A stopword counts
+    as one in lowercase or capitalised; in all capitals it is an acronym and is kept
+    (``US``, ``IT``; not ``us``, ``It``).
 
     >>> term_tokens("The U.S. curbs on Nvidia's H800 chips in 2023, he said")
     ['us', 'curbs', 'nvidia', 'h800', 'chips']
     """
-    return _tokens_from_normalized(normalize_text(text))
+    return _tokens_from_normalized(term_preprocess(text))
 
 
 @dataclass(frozen=True)
@@ -731,7 +744,7 @@ class TermModel:
 def _new_vectorizer():
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(preprocessor=normalize_text, tokenizer=_tokens_from_normalized,
+    return CountVectorizer(preprocessor=term_preprocess, tokenizer=_tokens_from_normalized,
                            token_pattern=None, lowercase=False, ngram_range=TERM_NGRAMS)
 
 

@@ -39,11 +39,20 @@ def test_tokens_split_hyphens_and_drop_contraction_pieces():
         "deepseek", "r1", "use", "high", "end", "chips"]
 
 
+def test_term_preprocess_gives_the_tokens_of_normalize_text():
+    tricky = ("“U.S.” chips—U.\u00a0S. curbs; U.S’s ‘H800’ „quote« ‒ ﬁne ＵＳ export U.S\u00a0rules "
+              "U.S.-led, U.S.A. and 7‐nm")
+    texts = [tricky, *helpers.load_corpus("seeds")["text"]]
+    for text in texts:
+        assert helpers._tokens_from_normalized(helpers.normalize_text(text)) == \
+            helpers.term_tokens(text)
+
+
 def test_model_weights_equal_tfidfvectorizer_with_the_same_settings():
     corpus = make_corpus(["US export controls on H800 chips.", "Chips, chips and more chips.",
                           "Export curbs: the U.S. view of DeepSeek R1."])
     model = helpers.fit_term_model(corpus)
-    reference = TfidfVectorizer(preprocessor=helpers.normalize_text, token_pattern=None,
+    reference = TfidfVectorizer(preprocessor=helpers.term_preprocess, token_pattern=None,
                                 tokenizer=helpers._tokens_from_normalized, lowercase=False,
                                 ngram_range=(1, 2), sublinear_tf=True)
     expected = reference.fit_transform(corpus["text"])
