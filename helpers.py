@@ -653,15 +653,23 @@ def corpus_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
 # ======================================================================================
 
 STOPWORD_FILES = ("stopwords_en.txt", "stopwords_news.txt")  # English base + news furniture
-TERM_NGRAMS = (1, 2)  # unigrams and bigrams: "export controls" is one term
+TERM_NGRAMS = (1, 2)  # unigrams and bigrams ("export controls"), as term_ngrams builds them
+# Bigrams never span these: sentence punctuation before a space, line breaks, brackets and
+# dashes; "... curbs. The US" gives no bigram "curbs us".
+CLAUSE_BREAK_CHARS = ".!?;:\n()[]—–"
+CLAUSE_BREAK = r"[.!?;:]+(?=\s|$)|[\n()\[\]—–]"
 TOKEN_RE = re.compile(r"[^\W_]+")  # runs of letters/digits; hyphens and apostrophes split
 # The model's tokens: such runs of two or more characters that are not digits only. One-letter
 # pieces ("s" of a split possessive) carry no meaning; "2025" is a number, "h800" is a term.
-TERM_TOKEN_RE = re.compile(r"(?<![^\W_])(?!\d+(?![^\W_]))[^\W_]{2,}")
+TERM_TOKEN = r"(?<![^\W_])(?!\d+(?![^\W_]))[^\W_]{2,}"
+TERM_TOKEN_RE = re.compile(TERM_TOKEN)
+_TOKEN_OR_BREAK_RE = re.compile(f"{TERM_TOKEN}|{CLAUSE_BREAK}")
 TOP_TERMS_N = 10  # terms listed per article
 TREND_TERMS_N = 6  # corpus top terms followed over time when none are given
 HEATMAP_TERMS_PER_DOC = 3  # each article contributes its top terms to the heatmap rows
-HEATMAP_MAX_DOCS = 30  # wider heatmaps are unreadable; the earliest articles are shown
+HEATMAP_MAX_DOCS = 20  # wider heatmaps are unreadable; the earliest articles are shown
+HEATMAP_MAX_TERMS = 40  # taller ones too
+HEATMAP_ANNOTATE_CELLS = 200  # above this many cells, values are left to the colour scale
 KWIC_MAX_GAP = 3  # words the model ignores that may sit between the words of a phrase
 UNDATED = "undated"  # the period label of articles without a date; they are never dropped
 Z_95 = 1.96  # |z| above which a log-odds difference is conventionally called clear
@@ -699,7 +707,9 @@ def term_preprocess(text: str) -> str:
     separators before and after, so the tokens are the same (the tests check it), and
     skipping that step makes the model about twice as fast on text full of curly quotes.
     """
-    return US_RE.sub("US", unicodedata.normalize("NFKC", text))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return US_RE.sub("US", text) if "U." in text else text
 
 
 def _tokens_from_normalized(text: str) -> list[str]:
@@ -741,20 +751,38 @@ class TermModel:
     tfidf: object
 
 
+def term_ngrams(text: str) -> list[str]:
+    """The features the term model counts in a text: :func:`term_tokens` and their bigrams.
+
+    Bigrams join neighbouring tokens after stopwords are dropped (as scikit-learn does), but
+    only within a clause: never across sentence punctuation, line breaks, brackets or dashes.
+
+    >>> term_ngrams("US export controls. Nvidia (H800) chips")
+    ['us', 'export', 'controls', 'nvidia', 'h800', 'chips', 'us export', 'export controls']
+    """
+    stop = _cased_stopwords()
+    # tokens in order, with "" where a clause breaks (break matches start with punctuation)
+    tokens = [t.lower() if t[0].isalnum() else ""
+              for t in _TOKEN_OR_BREAK_RE.findall(term_preprocess(text)) if t not in stop]
+    features = [t for t in tokens if t]
+    features.extend([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False) if a and b])
+    return features
+
+
 def _new_vectorizer():
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(preprocessor=term_preprocess, tokenizer=_tokens_from_normalized,
-                           token_pattern=None, lowercase=False, ngram_range=TERM_NGRAMS)
+    return CountVectorizer(analyzer=term_ngrams)
 
 
 def fit_term_model(corpus: pd.DataFrame) -> TermModel:
     """Fit the one TF-IDF model on the whole clean corpus (``corpus["text"]``).
 
-    Counting uses :func:`term_tokens` with unigrams and bigrams (bigrams are formed after
-    stopwords are removed, as in scikit-learn). Weights are scikit-learn's sublinear tf ×
-    smoothed idf, rows L2-normalised: exactly what ``TfidfVectorizer(sublinear_tf=True)``
-    with the same tokenizer gives, kept as count + transform so the raw counts are at hand.
+    Counting uses :func:`term_ngrams`: unigrams and bigrams, bigrams formed after stopwords
+    are removed (as in scikit-learn) and never across clause breaks. Weights are
+    scikit-learn's sublinear tf × smoothed idf, rows L2-normalised: exactly what
+    ``TfidfVectorizer(analyzer=term_ngrams, sublinear_tf=True)`` gives, kept as count +
+    transform so the raw counts are at hand.
     Fit once and pass the model on; fitting per time slice makes scores incomparable.
 
     Returns
@@ -919,15 +947,18 @@ def term_heatmap_data(corpus: pd.DataFrame, model: TermModel | None = None,
     """Long table behind the top-terms heatmap: ``term, doc_id, label, tfidf``.
 
     Articles are in date order (undated last), at most ``max_docs`` of them (the earliest).
-    Rows are the union of each shown article's ``per_doc`` top terms, in the order the
-    articles first contribute them; every term × article cell is present (0 when absent).
+    Rows are the union of each shown article's ``per_doc`` top terms (fewer per article when
+    that would pass ``HEATMAP_MAX_TERMS`` rows), in the order the articles first contribute
+    them; every term × article cell is present (0 when absent).
     """
     model = _model_for(corpus, model)
     columns = ["term", "doc_id", "label", "tfidf"]
     docs = date_order(corpus)[:max_docs]
+    per_doc = max(1, min(per_doc, HEATMAP_MAX_TERMS // max(len(docs), 1)))
     top = top_terms(corpus, per_doc, model)
-    top = top.set_index("doc_id").loc[[d for d in docs if d in set(top["doc_id"])]]
-    terms = list(dict.fromkeys(top["term"]))
+    with_terms = set(top["doc_id"])
+    top = top.set_index("doc_id").loc[[d for d in docs if d in with_terms]]
+    terms = list(dict.fromkeys(top["term"]))[:HEATMAP_MAX_TERMS]
     if not terms:
         return pd.DataFrame(columns=columns)
     col = {t: i for i, t in enumerate(model.terms)}
@@ -950,7 +981,8 @@ def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by arti
 
     terms = list(dict.fromkeys(data["term"]))
     docs = list(dict.fromkeys(data["doc_id"]))
-    fig, ax = plt.subplots(figsize=(1.3 * max(len(docs), 2) + 2.5, 0.32 * max(len(terms), 3) + 2))
+    fig, ax = plt.subplots(figsize=(min(1.3 * max(len(docs), 2), 14) + 2.5,
+                                    min(0.32 * max(len(terms), 3), 12) + 2))
     if not terms:
         ax.text(0.5, 0.5, "no terms to show", ha="center", va="center")
         ax.set_axis_off()
@@ -959,11 +991,11 @@ def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by arti
     image = ax.imshow(grid, cmap="Blues", vmin=0, aspect="auto")
     labels = data.drop_duplicates("doc_id").set_index("doc_id").loc[docs, "label"]
     ticks = ["\n".join(textwrap.fill(part, 16) for part in lb.split(" · ")) for lb in labels]
-    ax.set_xticks(range(len(docs)), ticks, fontsize=8)
-    ax.set_yticks(range(len(terms)), terms, fontsize=8)
+    ax.set_xticks(range(len(docs)), ticks, fontsize=8 if len(docs) <= 10 else 6)
+    ax.set_yticks(range(len(terms)), terms, fontsize=8 if len(terms) <= 20 else 6)
     ax.xaxis.tick_top()
     for (i, j), value in np.ndenumerate(grid):
-        if value > 0:
+        if value > 0 and grid.size <= HEATMAP_ANNOTATE_CELLS:
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
                     color="white" if value > 0.6 * grid.max() else "#222222")
     fig.colorbar(image, ax=ax, label="TF-IDF weight", shrink=0.6)
@@ -1269,6 +1301,22 @@ def default_contrast(corpus: pd.DataFrame) -> dict:
             "label_b": f"{label} or later", "ids_b": ids[dates >= cut].tolist()}
 
 
+def describe_split(split: dict, contrast: pd.DataFrame, max_ids: int = 10) -> pd.DataFrame:
+    """The two groups of a contrast, one row each: ``group, label, n_docs, doc_ids, n_clear``.
+
+    ``doc_ids`` lists up to ``max_ids`` ids (then ``…``); ``n_clear`` counts the terms whose
+    z-score passes ±1.96 towards that group in ``contrast`` (from :func:`contrast_groups`).
+    """
+    rows = []
+    for group, sign in (("a", 1), ("b", -1)):
+        ids = split[f"ids_{group}"]
+        shown = ", ".join(ids[:max_ids]) + (" …" if len(ids) > max_ids else "")
+        clear = int((sign * contrast["z"] > Z_95).sum()) if not contrast.empty else 0
+        rows.append({"group": group, "label": split[f"label_{group}"], "n_docs": len(ids),
+                     "doc_ids": shown, "n_clear": clear})
+    return pd.DataFrame(rows, columns=["group", "label", "n_docs", "doc_ids", "n_clear"])
+
+
 def contrast_plot_data(contrast: pd.DataFrame, n_label: int = 8) -> pd.DataFrame:
     """:func:`contrast_groups` output plus ``labelled``: ``a``/``b`` for the ``n_label``
     terms with the highest / lowest z on each side of zero, empty otherwise."""
@@ -1331,9 +1379,10 @@ def kwic(corpus: pd.DataFrame, term: str, width: int = 60) -> pd.DataFrame:
     """Keyword in context: every occurrence of a word or phrase in the clean texts.
 
     Matching is case-insensitive and on whole words (``r1`` matches ``DeepSeek-R1`` but not
-    ``r10``; ``us`` also matches ``U.S.``). Between the words of a phrase, any run of
-    punctuation or spaces is allowed and up to ``KWIC_MAX_GAP`` words the model ignores
-    (stopwords, numbers), so the model's bigram ``made china`` finds "Made in China".
+    ``r10``; ``us`` also matches ``U.S.``). Between the words of a phrase, spaces, hyphens,
+    quotes and commas are allowed and up to ``KWIC_MAX_GAP`` words the model ignores
+    (stopwords, numbers), so the model's bigram ``made china`` finds "Made in China"; as in
+    the model, a phrase never spans a clause break (``CLAUSE_BREAK_CHARS``).
 
     Returns
     -------
@@ -1345,7 +1394,7 @@ def kwic(corpus: pd.DataFrame, term: str, width: int = 60) -> pd.DataFrame:
     words = TOKEN_RE.findall(normalize_text(term))
     if not words:
         return pd.DataFrame(columns=columns)
-    sep = r"[\W_]+"
+    sep = rf"(?:[^\w{re.escape(CLAUSE_BREAK_CHARS)}]|_)+"  # never across a clause break
     gap = rf"(?:{sep}{_gap_pattern()}){{0,{KWIC_MAX_GAP}}}{sep}"
     pattern = re.compile(r"(?<!\w)" + gap.join(map(_word_pattern, words)) + r"(?!\w)",
                          re.IGNORECASE)

@@ -39,6 +39,14 @@ def test_tokens_split_hyphens_and_drop_contraction_pieces():
         "deepseek", "r1", "use", "high", "end", "chips"]
 
 
+def test_bigrams_stay_within_clauses():
+    features = helpers.term_ngrams("Chips curbs. The US—and Huawei (H800 chips)\nExport rules; fine")
+    bigrams = [f for f in features if " " in f]
+    assert bigrams == ["chips curbs", "h800 chips", "export rules"]
+    assert [f for f in features if " " not in f] == ["chips", "curbs", "us", "huawei", "h800",
+                                                     "chips", "export", "rules", "fine"]
+
+
 def test_term_preprocess_gives_the_tokens_of_normalize_text():
     tricky = ("“U.S.” chips—U.\u00a0S. curbs; U.S’s ‘H800’ „quote« ‒ ﬁne ＵＳ export U.S\u00a0rules "
               "U.S.-led, U.S.A. and 7‐nm")
@@ -52,9 +60,7 @@ def test_model_weights_equal_tfidfvectorizer_with_the_same_settings():
     corpus = make_corpus(["US export controls on H800 chips.", "Chips, chips and more chips.",
                           "Export curbs: the U.S. view of DeepSeek R1."])
     model = helpers.fit_term_model(corpus)
-    reference = TfidfVectorizer(preprocessor=helpers.term_preprocess, token_pattern=None,
-                                tokenizer=helpers._tokens_from_normalized, lowercase=False,
-                                ngram_range=(1, 2), sublinear_tf=True)
+    reference = TfidfVectorizer(analyzer=helpers.term_ngrams, sublinear_tf=True)
     expected = reference.fit_transform(corpus["text"])
     assert list(reference.get_feature_names_out()) == list(model.terms)
     np.testing.assert_allclose(model.tfidf.toarray(), expected.toarray())
@@ -215,8 +221,8 @@ def test_default_contrast_by_origin_then_by_date():
 
 # --- kwic -----------------------------------------------------------------------------
 
-KWIC_TEXT = ("DeepSeek-R1 beat R10 and r1x.\nThe U.S. export\ncontrols bit; US "
-             "Export-Controls widened. Made in China 2025 and made-in-China goods.")
+KWIC_TEXT = ("DeepSeek-R1 beat R10 and r1x.\nThe U.S. export  controls bit; US "
+             "Export-Controls widened. Made in China 2025 and made-in-China goods.\nExport\ncontrols.")
 
 
 def test_kwic_word_boundaries_and_case():
@@ -229,11 +235,12 @@ def test_kwic_word_boundaries_and_case():
 
 def test_kwic_multi_word_phrases_keep_the_original_text():
     corpus = make_corpus([KWIC_TEXT])
-    hits = helpers.kwic(corpus, "export controls", width=5)
-    assert hits["match"].tolist() == ["export controls", "Export-Controls"]
-    assert hits.iloc[0]["left"] == "U.S. "  # line breaks shown as spaces
+    hits = helpers.kwic(corpus, "export controls", width=12)
+    assert hits["match"].tolist() == ["export  controls", "Export-Controls"]  # not across lines
+    assert hits.iloc[0]["left"] == "x. The U.S. "  # line breaks shown as spaces
     assert helpers.kwic(corpus, "made china")["match"].tolist() == ["Made in China",
                                                                    "made-in-China"]
+    assert helpers.kwic(corpus, "bit us").empty  # "bit; US" spans a clause break
 
 
 def test_kwic_returns_empty_table_with_columns():
@@ -263,3 +270,10 @@ def test_contrast_plot_data_marks_each_side():
                              "z": [2.0, 1.0, 0.0, -1.0, -3.0]})
     marked = helpers.contrast_plot_data(contrast, n_label=1)
     assert marked["labelled"].tolist() == ["a", "", "", "", "b"]
+
+
+def test_describe_split_counts_clear_terms_per_side():
+    split = {"label_a": "wire", "ids_a": ["d0", "d1", "d2"], "label_b": "rest", "ids_b": ["d3"]}
+    contrast = pd.DataFrame({"term": ["x", "y", "z"], "z": [2.5, 0.3, -1.97]})
+    table = helpers.describe_split(split, contrast, max_ids=2)
+    assert table.values.tolist() == [["a", "wire", 3, "d0, d1 …", 1], ["b", "rest", 1, "d3", 1]]
