@@ -799,7 +799,9 @@ def fit_term_model(corpus: pd.DataFrame) -> TermModel:
     transformer = TfidfTransformer(sublinear_tf=True)
     try:
         counts = vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # no documents, or no tokens left after stopwords
+    except ValueError as exc:  # no documents, or no tokens left after stopwords
+        if "empty vocabulary" not in str(exc):
+            raise
         empty = sparse.csr_matrix((len(texts), 0), dtype=np.int64)
         return TermModel(None, None, doc_ids, np.array([], dtype=object), empty,
                          empty.astype(float))
