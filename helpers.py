@@ -1048,6 +1048,763 @@ def cited_sources(corpus: pd.DataFrame) -> pd.DataFrame:
 # terms
 # ======================================================================================
 
+STOPWORD_FILES = ("stopwords_en.txt", "stopwords_news.txt")  # English base + news furniture
+TERM_NGRAMS = (1, 2)  # unigrams and bigrams ("export controls"), as term_ngrams builds them
+# Bigrams never span these: sentence punctuation before a space, line breaks, brackets and
+# dashes; "... curbs. The US" gives no bigram "curbs us".
+CLAUSE_BREAK_CHARS = ".!?;:\n()[]—–"
+CLAUSE_BREAK = r"[.!?;:]+(?=\s|$)|[\n()\[\]—–]"
+TOKEN_RE = re.compile(r"[^\W_]+")  # runs of letters/digits; hyphens and apostrophes split
+# The model's tokens: such runs of two or more characters that are not digits only. One-letter
+# pieces ("s" of a split possessive) carry no meaning; "2025" is a number, "h800" is a term.
+TERM_TOKEN = r"(?<![^\W_])(?!\d+(?![^\W_]))[^\W_]{2,}"
+TERM_TOKEN_RE = re.compile(TERM_TOKEN)
+_TOKEN_OR_BREAK_RE = re.compile(f"{TERM_TOKEN}|{CLAUSE_BREAK}")
+TOP_TERMS_N = 10  # terms listed per article
+TREND_TERMS_N = 6  # corpus top terms followed over time when none are given
+HEATMAP_TERMS_PER_DOC = 3  # each article contributes its top terms to the heatmap rows
+HEATMAP_MAX_DOCS = 20  # wider heatmaps are unreadable; the earliest articles are shown
+HEATMAP_MAX_TERMS = 40  # taller ones too
+HEATMAP_ANNOTATE_CELLS = 200  # above this many cells, values are left to the colour scale
+KWIC_MAX_GAP = 3  # words the model ignores that may sit between the words of a phrase
+UNDATED = "undated"  # the period label of articles without a date; they are never dropped
+Z_95 = 1.96  # |z| above which a log-odds difference is conventionally called clear
+# pandas period aliases for the offset aliases people also type ("ME", "QS", ...)
+PERIOD_ALIASES = {"ME": "M", "MS": "M", "QE": "Q", "QS": "Q", "YE": "Y", "YS": "Y", "A": "Y"}
+
+
+@cache
+def term_stopwords() -> frozenset[str]:
+    """Lowercase stopwords from ``lexicons/stopwords_en.txt`` and ``stopwords_news.txt``.
+
+    Lines are one word each; anything after ``#`` is a comment.
+    """
+    words: set[str] = set()
+    for name in STOPWORD_FILES:
+        for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
+            word = line.split("#", 1)[0].strip().lower()
+            if word:
+                words.add(word)
+    return frozenset(words)
+
+
+@cache
+def _cased_stopwords() -> frozenset[str]:
+    """Stopwords as written in running text: lowercase and capitalised, never all capitals,
+    so that ``US`` and ``IT`` (acronyms) pass while ``us``, ``Us``, ``it``, ``It`` do not."""
+    words = term_stopwords()
+    return words | frozenset(w.capitalize() for w in words)
+
+
+def term_preprocess(text: str) -> str:
+    """:func:`normalize_text` as far as tokens can tell: NFKC, then ``U.S.`` → ``US``.
+
+    ``normalize_text`` also maps curly quotes, dashes and no-break spaces to ASCII; those are
+    separators before and after, so the tokens are the same (the tests check it), and
+    skipping that step makes the model about twice as fast on text full of curly quotes.
+    """
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return US_RE.sub("US", text) if "U." in text else text
+
+
+def _tokens_from_normalized(text: str) -> list[str]:
+    """Tokens of text already passed through :func:`term_preprocess` (see :func:`term_tokens`)."""
+    stop = _cased_stopwords()
+    return [token.lower() for token in TERM_TOKEN_RE.findall(text) if token not in stop]
+
+
+def term_tokens(text: str) -> list[str]:
+    """The tokens the term model counts, in order.
+
+    ``U.S.`` becomes ``us``; text is lowercased; hyphens and apostrophes split words
+    (``DeepSeek-R1`` gives ``deepseek``, ``r1``; ``DeepSeek's`` gives ``deepseek``);
+    one-letter pieces, number-only tokens (``2025``) and stopwords are dropped, while
+    tokens mixing letters and digits (``h800``, ``r1``, ``7nm``) are kept. A stopword counts
+    as one in lowercase or capitalised; in all capitals it is an acronym and is kept
+    (``US``, ``IT``; not ``us``, ``It``).
+
+    >>> term_tokens("The U.S. curbs on Nvidia's H800 chips in 2023, he said")
+    ['us', 'curbs', 'nvidia', 'h800', 'chips']
+    """
+    return _tokens_from_normalized(term_preprocess(text))
+
+
+@dataclass(frozen=True)
+class TermModel:
+    """One TF-IDF model fitted on a whole corpus, with its matrices.
+
+    ``counts`` (int) and ``tfidf`` (float, rows L2-normalised) are sparse CSR matrices,
+    articles × terms, rows in ``doc_ids`` order; ``terms`` holds the vocabulary in column
+    order (alphabetical). ``vectorizer`` is ``None`` when the corpus has no terms at all.
+    """
+
+    vectorizer: object
+    transformer: object
+    doc_ids: np.ndarray
+    terms: np.ndarray
+    counts: object
+    tfidf: object
+
+
+def term_ngrams(text: str) -> list[str]:
+    """The features the term model counts in a text: :func:`term_tokens` and their bigrams.
+
+    Bigrams join neighbouring tokens after stopwords are dropped (as scikit-learn does), but
+    only within a clause: never across sentence punctuation, line breaks, brackets or dashes.
+
+    >>> term_ngrams("US export controls. Nvidia (H800) chips")
+    ['us', 'export', 'controls', 'nvidia', 'h800', 'chips', 'us export', 'export controls']
+    """
+    stop = _cased_stopwords()
+    # tokens in order, with "" where a clause breaks (break matches start with punctuation)
+    tokens = [t.lower() if t[0].isalnum() else ""
+              for t in _TOKEN_OR_BREAK_RE.findall(term_preprocess(text)) if t not in stop]
+    features = [t for t in tokens if t]
+    features.extend([a + " " + b for a, b in zip(tokens, tokens[1:], strict=False) if a and b])
+    return features
+
+
+def _new_vectorizer():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer=term_ngrams)
+
+
+def fit_term_model(corpus: pd.DataFrame) -> TermModel:
+    """Fit the one TF-IDF model on the whole clean corpus (``corpus["text"]``).
+
+    Counting uses :func:`term_ngrams`: unigrams and bigrams, bigrams formed after stopwords
+    are removed (as in scikit-learn) and never across clause breaks. Weights are
+    scikit-learn's sublinear tf × smoothed idf, rows L2-normalised: exactly what
+    ``TfidfVectorizer(analyzer=term_ngrams, sublinear_tf=True)`` gives, kept as count +
+    transform so the raw counts are at hand.
+    Fit once and pass the model on; fitting per time slice makes scores incomparable.
+
+    Returns
+    -------
+    TermModel; with an empty corpus, or one with nothing but stopwords, a model with no
+    terms (every function below then returns empty tables).
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    doc_ids = corpus["doc_id"].astype(str).to_numpy()
+    texts = corpus["text"].fillna("").astype(str).tolist()
+    vectorizer = _new_vectorizer()
+    transformer = TfidfTransformer(sublinear_tf=True)
+    try:
+        counts = vectorizer.fit_transform(texts).tocsr()
+    except ValueError as exc:  # no documents, or no tokens left after stopwords
+        if "empty vocabulary" not in str(exc):
+            raise
+        empty = sparse.csr_matrix((len(texts), 0), dtype=np.int64)
+        return TermModel(None, None, doc_ids, np.array([], dtype=object), empty,
+                         empty.astype(float))
+    tfidf = transformer.fit_transform(counts).tocsr()
+    terms = vectorizer.get_feature_names_out().astype(object)
+    return TermModel(vectorizer, transformer, doc_ids, terms, counts, tfidf)
+
+
+def _model_for(corpus: pd.DataFrame, model: TermModel | None) -> TermModel:
+    """The given model after checking it was fitted on this corpus, or a new one."""
+    if model is None:
+        return fit_term_model(corpus)
+    if list(model.doc_ids) != corpus["doc_id"].astype(str).tolist():
+        raise ValueError("the term model was fitted on a different corpus (doc_ids differ)")
+    return model
+
+
+def term_counts(model: TermModel, texts: list[str]):
+    """Count the model's terms in other texts (e.g. sentences): sparse CSR, texts × terms."""
+    from scipy import sparse
+
+    if model.vectorizer is None:
+        return sparse.csr_matrix((len(texts), 0), dtype=np.int64)
+    return model.vectorizer.transform(list(texts)).tocsr()
+
+
+def _doc_freq(model: TermModel) -> np.ndarray:
+    return np.bincount(model.counts.indices, minlength=len(model.terms))
+
+
+def _ranked_rows(matrix, n: int) -> list[tuple[int, int, int, float]]:
+    """``(row, rank, column, value)`` of each row's ``n`` largest non-zero values.
+
+    Ties go to the lower column, i.e. the alphabetically first term.
+    """
+    out = []
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        values, cols = matrix.data[start:end], matrix.indices[start:end]
+        keep = values > 0
+        values, cols = values[keep], cols[keep]
+        order = np.lexsort((cols, -values))[:n]
+        out.extend((row, rank, int(cols[i]), float(values[i])) for rank, i in enumerate(order, 1))
+    return out
+
+
+def top_terms(corpus: pd.DataFrame, n: int = TOP_TERMS_N, model: TermModel | None = None
+              ) -> pd.DataFrame:
+    """The ``n`` highest-weighted terms of each article.
+
+    Parameters
+    ----------
+    corpus : from :func:`load_corpus`.
+    n : terms per article (fewer when an article has fewer terms).
+    model : the corpus's :func:`fit_term_model`; fitted here when not given.
+
+    Returns
+    -------
+    DataFrame ``doc_id, rank, term, tfidf, doc_freq``: ``rank`` from 1, ``tfidf`` the
+    article's L2-normalised TF-IDF weight (0–1, unitless), ``doc_freq`` the number of
+    articles containing the term, so a "distinctive" term shared by every article shows.
+    Rows in corpus order, then rank; ties broken alphabetically.
+    """
+    model = _model_for(corpus, model)
+    df = _doc_freq(model)
+    rows = [
+        {"doc_id": model.doc_ids[row], "rank": rank, "term": model.terms[col], "tfidf": value,
+         "doc_freq": int(df[col])}
+        for row, rank, col, value in _ranked_rows(model.tfidf, n)
+    ]
+    return pd.DataFrame(rows, columns=["doc_id", "rank", "term", "tfidf", "doc_freq"])
+
+
+def group_top_terms(corpus: pd.DataFrame, by: str = "outlet", n: int = TOP_TERMS_N,
+                    model: TermModel | None = None) -> pd.DataFrame:
+    """Top terms of each group of articles (e.g. each outlet), with the corpus's one model.
+
+    A group's counts are summed over its articles and weighted with the model's own idf
+    (fitted on articles), so groups are compared on the same scale as articles.
+
+    Returns
+    -------
+    DataFrame ``<by>, n_docs, rank, term, tfidf, doc_freq`` (``doc_freq`` counts articles
+    in the whole corpus), groups sorted by name.
+    """
+    from scipy import sparse
+
+    model = _model_for(corpus, model)
+    columns = [by, "n_docs", "rank", "term", "tfidf", "doc_freq"]
+    if model.vectorizer is None or corpus.empty:
+        return pd.DataFrame(columns=columns)
+    groups = corpus[by].fillna("unknown").astype(str)
+    names = sorted(groups.unique())
+    codes = groups.map({name: i for i, name in enumerate(names)}).to_numpy()
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                               shape=(len(names), len(codes)))
+    weights = model.transformer.transform(sparse.csr_matrix(member @ model.counts)).tocsr()
+    df = _doc_freq(model)
+    sizes = np.bincount(codes, minlength=len(names))
+    rows = [
+        {by: names[row], "n_docs": int(sizes[row]), "rank": rank, "term": model.terms[col],
+         "tfidf": value, "doc_freq": int(df[col])}
+        for row, rank, col, value in _ranked_rows(weights, n)
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def corpus_top_terms(model: TermModel, n: int = TREND_TERMS_N) -> list[str]:
+    """The ``n`` terms with the largest TF-IDF weight summed over all articles.
+
+    Ties are broken alphabetically. Summed weight favours terms that are both frequent and
+    not everywhere; these are the terms :func:`term_trends` follows by default.
+    """
+    if len(model.terms) == 0:
+        return []
+    total = np.asarray(model.tfidf.sum(axis=0)).ravel()
+    order = np.lexsort((np.arange(len(total)), -total))
+    return [str(model.terms[i]) for i in order[:n] if total[i] > 0]
+
+
+def date_order(corpus: pd.DataFrame) -> list[str]:
+    """``doc_id`` s by publication date (ties by ``doc_id``), undated articles last."""
+    table = corpus[["doc_id", "published"]].copy()
+    table["undated"] = table["published"].isna()
+    table = table.sort_values(["undated", "published", "doc_id"], kind="stable")
+    return table["doc_id"].astype(str).tolist()
+
+
+def doc_labels(corpus: pd.DataFrame) -> pd.Series:
+    """A short label per article, indexed by ``doc_id``: ``"000 · Bloomberg · 2025-01-28"``.
+
+    The outlet is used when known, otherwise the origin (wire or paper credited);
+    articles without a date say ``undated``.
+    """
+    source = corpus["outlet"].where(corpus["outlet"].fillna("unknown") != "unknown",
+                                    corpus["origin"]).fillna("unknown")
+    date = corpus["published"].dt.strftime("%Y-%m-%d").fillna(UNDATED)
+    labels = corpus["doc_id"].astype(str) + " · " + source.astype(str) + " · " + date
+    return pd.Series(labels.to_numpy(), index=corpus["doc_id"].astype(str), name="label")
+
+
+def term_heatmap_data(corpus: pd.DataFrame, model: TermModel | None = None,
+                      per_doc: int = HEATMAP_TERMS_PER_DOC, max_docs: int = HEATMAP_MAX_DOCS
+                      ) -> pd.DataFrame:
+    """Long table behind the top-terms heatmap: ``term, doc_id, label, tfidf``.
+
+    Articles are in date order (undated last), at most ``max_docs`` of them (the earliest).
+    Rows are the union of each shown article's ``per_doc`` top terms (fewer per article when
+    that would pass ``HEATMAP_MAX_TERMS`` rows), in the order the articles first contribute
+    them; every term × article cell is present (0 when absent).
+    """
+    model = _model_for(corpus, model)
+    columns = ["term", "doc_id", "label", "tfidf"]
+    docs = date_order(corpus)[:max_docs]
+    per_doc = max(1, min(per_doc, HEATMAP_MAX_TERMS // max(len(docs), 1)))
+    top = top_terms(corpus, per_doc, model)
+    with_terms = set(top["doc_id"])
+    top = top.set_index("doc_id").loc[[d for d in docs if d in with_terms]]
+    terms = list(dict.fromkeys(top["term"]))[:HEATMAP_MAX_TERMS]
+    if not terms:
+        return pd.DataFrame(columns=columns)
+    col = {t: i for i, t in enumerate(model.terms)}
+    row = {d: i for i, d in enumerate(model.doc_ids)}
+    block = model.tfidf[[row[d] for d in docs]][:, [col[t] for t in terms]].toarray()
+    labels = doc_labels(corpus)
+    return pd.DataFrame({
+        "term": np.repeat(terms, len(docs)),
+        "doc_id": np.tile(docs, len(terms)),
+        "label": np.tile(labels.loc[docs].to_numpy(), len(terms)),
+        "tfidf": block.T.ravel(),
+    }, columns=columns)
+
+
+def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by article"):
+    """Heatmap of :func:`term_heatmap_data`: terms down, articles across; returns the figure."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    terms = list(dict.fromkeys(data["term"]))
+    docs = list(dict.fromkeys(data["doc_id"]))
+    fig, ax = plt.subplots(figsize=(min(1.3 * max(len(docs), 2), 14) + 2.5,
+                                    min(0.32 * max(len(terms), 3), 12) + 2))
+    if not terms:
+        ax.text(0.5, 0.5, "no terms to show", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    grid = data.pivot(index="term", columns="doc_id", values="tfidf").loc[terms, docs].to_numpy()
+    image = ax.imshow(grid, cmap="Blues", vmin=0, aspect="auto")
+    labels = data.drop_duplicates("doc_id").set_index("doc_id").loc[docs, "label"]
+    ticks = ["\n".join(textwrap.fill(part, 16) for part in lb.split(" · ")) for lb in labels]
+    ax.set_xticks(range(len(docs)), ticks, fontsize=8 if len(docs) <= 10 else 6)
+    ax.set_yticks(range(len(terms)), terms, fontsize=8 if len(terms) <= 20 else 6)
+    ax.xaxis.tick_top()
+    for (i, j), value in np.ndenumerate(grid):
+        if value > 0 and grid.size <= HEATMAP_ANNOTATE_CELLS:
+            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                    color="white" if value > 0.6 * grid.max() else "#222222")
+    fig.colorbar(image, ax=ax, label="TF-IDF weight", shrink=0.6)
+    ax.set_title(title, fontsize=10, pad=10)
+    fig.tight_layout()
+    return fig
+
+
+def suggest_freq(corpus: pd.DataFrame) -> str:
+    """A period for :func:`term_trends` that fits the span of the dated articles.
+
+    ``"D"`` up to 31 days, ``"W"`` up to 26 weeks, ``"M"`` up to 5 years, else ``"Y"``;
+    ``"W"`` when fewer than two articles are dated.
+    """
+    dates = corpus["published"].dropna()
+    if len(dates) < 2:
+        return "W"
+    days = (dates.max() - dates.min()).days
+    return "D" if days <= 31 else "W" if days <= 26 * 7 else "M" if days <= 5 * 366 else "Y"
+
+
+def corpus_span(corpus: pd.DataFrame) -> pd.DataFrame:
+    """How much time the corpus covers: one row ``n_docs, n_dated, n_undated, first, last, days``.
+
+    ``first``/``last`` are ISO dates (empty when nothing is dated); ``days`` is the span
+    from first to last dated article, inclusive (0 when nothing is dated).
+    """
+    dates = corpus["published"].dropna()
+    first = dates.min().strftime("%Y-%m-%d") if len(dates) else ""
+    last = dates.max().strftime("%Y-%m-%d") if len(dates) else ""
+    days = (dates.max() - dates.min()).days + 1 if len(dates) else 0
+    return pd.DataFrame([{"n_docs": len(corpus), "n_dated": len(dates),
+                          "n_undated": int(corpus["published"].isna().sum()),
+                          "first": first, "last": last, "days": days}])
+
+
+def _term_column(model: TermModel, term: str) -> int:
+    """Column of a term in the model (``-1`` if absent); raises if it cannot be a term.
+
+    A term already in the vocabulary (as :func:`top_terms` gives it, e.g. ``us``) is used
+    as it is; anything else is analysed as the model analyses text (``"U.S."`` → ``us``).
+    """
+    as_given = " ".join(term.lower().split())
+    if model.vectorizer is not None and as_given in model.vectorizer.vocabulary_:
+        return int(model.vectorizer.vocabulary_[as_given])
+    analyzed = " ".join(term_tokens(term))
+    if not analyzed or len(analyzed.split()) > TERM_NGRAMS[1]:
+        raise ValueError(f"{term!r} is not a term the model can count (stopwords only, or "
+                         f"longer than {TERM_NGRAMS[1]} words after stopwords are removed)")
+    if model.vectorizer is None:
+        return -1
+    return int(model.vectorizer.vocabulary_.get(analyzed, -1))
+
+
+def term_trends(corpus: pd.DataFrame, terms: list[str] | None = None, freq: str = "W",
+                model: TermModel | None = None, n_terms: int = TREND_TERMS_N) -> pd.DataFrame:
+    """Each term's share of the words written in each period.
+
+    Parameters
+    ----------
+    corpus : from :func:`load_corpus`.
+    terms : words or two-word phrases, analysed as the model analyses text (``"U.S."`` →
+        ``us``); ``None`` means the corpus's :func:`corpus_top_terms` (``n_terms`` of them).
+        A term absent from the corpus gets zero counts.
+    freq : a pandas period alias: ``"D"``, ``"W"`` (weeks ending Sunday), ``"W-MON"``,
+        ``"M"``, ``"Q"``, ``"Y"`` (``"ME"``, ``"QS"`` … are accepted as ``"M"``, ``"Q"``).
+    model : the corpus's :func:`fit_term_model`; fitted here when not given.
+
+    Returns
+    -------
+    DataFrame ``period, term, share, n_docs, n_docs_with_term, count, n_tokens``, one row per
+    period × term. ``count`` is the term's occurrences, ``n_tokens`` the unigram tokens the
+    model counts in that period (stopwords excluded) and ``share = count / n_tokens`` (NaN for
+    a period with no text), as Media Cloud normalises attention by how much was written.
+    Periods run from the first to the last dated article with empty periods included
+    (``n_docs`` 0), in time order; the last period is ``undated``, holding the articles
+    without a date (``n_docs`` 0 when there are none). Terms keep the order given.
+    """
+    from scipy import sparse
+
+    model = _model_for(corpus, model)
+    freq = PERIOD_ALIASES.get(freq, freq)
+    terms = corpus_top_terms(model, n_terms) if terms is None else [str(t) for t in terms]
+    columns = ["period", "term", "share", "n_docs", "n_docs_with_term", "count", "n_tokens"]
+    cols = [_term_column(model, t) for t in terms]
+    published = pd.to_datetime(corpus["published"])
+    dated = published.notna().to_numpy()
+    periods: list[str] = []
+    codes = np.full(len(corpus), -1)
+    if dated.any():
+        stamps = published[dated].dt.to_period(freq)
+        full = pd.period_range(stamps.min(), stamps.max(), freq=stamps.dt.freq)
+        periods = [str(p) for p in full]
+        codes[dated] = full.get_indexer(stamps)
+    codes[~dated] = len(periods)
+    periods.append(UNDATED)
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                               shape=(len(periods), len(codes)))
+    unigram = np.array([" " not in t for t in model.terms], dtype=bool)
+    doc_tokens = np.asarray(model.counts[:, unigram].sum(axis=1)).ravel()
+    n_tokens = member @ doc_tokens
+    n_docs = np.bincount(codes, minlength=len(periods))
+    present = [c for c in cols if c >= 0]
+    sub = model.counts[:, present]
+    counts = np.zeros((len(periods), len(cols)))
+    with_term = np.zeros((len(periods), len(cols)))
+    where = [i for i, c in enumerate(cols) if c >= 0]
+    counts[:, where] = (member @ sub).toarray()
+    with_term[:, where] = (member @ (sub > 0).astype(float)).toarray()
+    share = np.divide(counts, n_tokens[:, None], out=np.full(counts.shape, np.nan),
+                      where=n_tokens[:, None] > 0)
+    return pd.DataFrame({
+        "period": np.repeat(periods, len(terms)),
+        "term": np.tile(np.array(terms, dtype=object), len(periods)),
+        "share": share.ravel(),
+        "n_docs": np.repeat(n_docs, len(terms)).astype(int),
+        "n_docs_with_term": with_term.ravel().astype(int),
+        "count": counts.ravel().astype(int),
+        "n_tokens": np.repeat(n_tokens, len(terms)).astype(int),
+    }, columns=columns)
+
+
+def trend_slopes(trends: pd.DataFrame) -> pd.DataFrame:
+    """Least-squares slope of each term's share across the dated periods of :func:`term_trends`.
+
+    Periods are numbered 0, 1, 2 … in time order (empty periods keep their place but add
+    no point); the ``undated`` bucket is left out. The slope is in share per period and is
+    NaN with fewer than three periods that have text.
+
+    Returns
+    -------
+    DataFrame ``term, n_periods, first_share, last_share, slope``, steepest rise first.
+    """
+    columns = ["term", "n_periods", "first_share", "last_share", "slope"]
+    dated = trends[trends["period"] != UNDATED]
+    order = {p: i for i, p in enumerate(dict.fromkeys(dated["period"]))}
+    rows = []
+    for term in dict.fromkeys(dated["term"]):
+        part = dated[(dated["term"] == term) & dated["share"].notna()]
+        x = part["period"].map(order).to_numpy(dtype=float)
+        y = part["share"].to_numpy(dtype=float)
+        slope = float(np.polyfit(x, y, 1)[0]) if len(part) >= 3 else np.nan
+        rows.append({"term": term, "n_periods": len(part),
+                     "first_share": y[0] if len(y) else np.nan,
+                     "last_share": y[-1] if len(y) else np.nan, "slope": slope})
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["slope", "term"], ascending=[False, True], kind="stable",
+                             na_position="last").reset_index(drop=True)
+
+
+def plot_term_trends(trends: pd.DataFrame, ncols: int = 3, max_ticks: int = 8):
+    """Small multiples of :func:`term_trends`: one panel per term, share per 1,000 tokens.
+
+    Dated periods are joined by a line (gaps where a period has no text); the ``undated``
+    bucket is a separate hollow marker at the right. Each panel has its own y scale.
+    Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    terms = list(dict.fromkeys(trends["term"]))
+    periods = list(dict.fromkeys(trends["period"]))
+    dated = [p for p in periods if p != UNDATED]
+    nrows = max(1, -(-len(terms) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.4 * nrows + 0.6),
+                             squeeze=False)
+    x = {p: i for i, p in enumerate(dated)}
+    x[UNDATED] = len(dated) + 0.5
+    step = max(1, -(-len(dated) // max_ticks))
+    for ax, term in zip(axes.ravel(), terms, strict=False):
+        part = trends[trends["term"] == term].set_index("period")
+        per_1000 = part["share"] * 1000
+        ax.plot([x[p] for p in dated], per_1000.loc[dated].to_numpy(), marker="o",
+                color="#1f5f8b", markersize=4)
+        if UNDATED in part.index and part.loc[UNDATED, "n_docs"] > 0:
+            ax.plot([x[UNDATED]], [per_1000.loc[UNDATED]], marker="o", markersize=5,
+                    markerfacecolor="white", color="#888888", linestyle="none")
+        ax.set_title(term, fontsize=10)
+        ticks = dated[::step] + ([UNDATED] if UNDATED in part.index else [])
+        ax.set_xticks([x[p] for p in ticks], ticks, rotation=45, ha="right", fontsize=7)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in axes.ravel()[len(terms):]:
+        ax.set_axis_off()
+    if not terms:
+        axes[0, 0].text(0.5, 0.5, "no terms to show", ha="center", va="center")
+    fig.supylabel("per 1,000 tokens", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def log_odds_dirichlet(counts_a: np.ndarray, counts_b: np.ndarray, prior: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds ratio with an informative Dirichlet prior, and its z-score.
+
+    Monroe, Colaresi & Quinn (2008), "Fightin' Words", eqs. 16–22. For each term w with
+    counts y_a, y_b (group totals n_a, n_b) and prior α_w (total α_0):
+
+    δ_w = log((y_a + α_w) / (n_a + α_0 − y_a − α_w)) − log((y_b + α_w) / (n_b + α_0 − y_b − α_w))
+    σ²_w ≈ 1 / (y_a + α_w) + 1 / (y_b + α_w);  z_w = δ_w / σ_w
+
+    Parameters
+    ----------
+    counts_a, counts_b : term counts of the two groups, same length.
+    prior : α_w > 0 for each term, in pseudo-counts.
+
+    Returns
+    -------
+    ``(delta, z)``: positive means the term is more typical of group a.
+    """
+    y_a, y_b, alpha = (np.asarray(v, dtype=float) for v in (counts_a, counts_b, prior))
+    n_a, n_b, alpha0 = y_a.sum(), y_b.sum(), alpha.sum()
+    delta = (np.log((y_a + alpha) / (n_a + alpha0 - y_a - alpha))
+             - np.log((y_b + alpha) / (n_b + alpha0 - y_b - alpha)))
+    return delta, delta / np.sqrt(1 / (y_a + alpha) + 1 / (y_b + alpha))
+
+
+def _contrast_table(model: TermModel, counts_a: np.ndarray, counts_b: np.ndarray,
+                    prior_scale: float) -> pd.DataFrame:
+    columns = ["term", "count_a", "count_b", "total", "delta", "z"]
+    background = np.asarray(model.counts.sum(axis=0)).ravel().astype(float)
+    keep = ((counts_a + counts_b) > 0) & (background > 0)
+    if not keep.any():
+        return pd.DataFrame(columns=columns)
+    delta, z = log_odds_dirichlet(counts_a[keep], counts_b[keep], prior_scale * background[keep])
+    table = pd.DataFrame({
+        "term": model.terms[keep], "count_a": counts_a[keep].astype(int),
+        "count_b": counts_b[keep].astype(int), "total": (counts_a + counts_b)[keep].astype(int),
+        "delta": delta, "z": z,
+    }, columns=columns)
+    return table.sort_values(["z", "term"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
+
+
+def contrast_groups(corpus: pd.DataFrame, ids_a: list[str], ids_b: list[str],
+                    model: TermModel | None = None, prior_scale: float = 1.0) -> pd.DataFrame:
+    """Terms that separate two groups of articles, by Fightin' Words log-odds.
+
+    Parameters
+    ----------
+    ids_a, ids_b : ``doc_id`` s of the two groups (disjoint; by origin, by date, by stance…).
+    model : the corpus's :func:`fit_term_model`; fitted here when not given.
+    prior_scale : the prior is the whole corpus's term counts times this (1 = as many
+        pseudo-counts as the corpus has), which shrinks rare terms towards zero.
+
+    Returns
+    -------
+    DataFrame ``term, count_a, count_b, total, delta, z`` for every term used by either
+    group, sorted by ``z`` (most typical of group a first, of group b last). Empty when
+    either group is empty: there is nothing to contrast.
+    """
+    model = _model_for(corpus, model)
+    ids_a, ids_b = [str(d) for d in ids_a], [str(d) for d in ids_b]
+    if not ids_a or not ids_b:
+        return _contrast_table(model, np.zeros(len(model.terms)), np.zeros(len(model.terms)), 1.0)
+    if set(ids_a) & set(ids_b):
+        raise ValueError("the two groups share articles")
+    unknown = sorted(set(ids_a + ids_b) - set(model.doc_ids))
+    if unknown:
+        raise ValueError(f"doc_ids not in the corpus: {', '.join(unknown)}")
+    row = {d: i for i, d in enumerate(model.doc_ids)}
+    counts_a = np.asarray(model.counts[[row[d] for d in ids_a]].sum(axis=0)).ravel()
+    counts_b = np.asarray(model.counts[[row[d] for d in ids_b]].sum(axis=0)).ravel()
+    return _contrast_table(model, counts_a, counts_b, prior_scale)
+
+
+def contrast_texts(model: TermModel, texts_a: list[str], texts_b: list[str],
+                   prior_scale: float = 1.0) -> pd.DataFrame:
+    """As :func:`contrast_groups` for any two groups of texts (e.g. sentences by stance).
+
+    Texts are counted with the model's vocabulary; the prior is still the model's corpus.
+    """
+    counts_a = np.asarray(term_counts(model, texts_a).sum(axis=0)).ravel()
+    counts_b = np.asarray(term_counts(model, texts_b).sum(axis=0)).ravel()
+    return _contrast_table(model, counts_a, counts_b, prior_scale)
+
+
+def default_contrast(corpus: pd.DataFrame) -> dict:
+    """Two groups of articles worth contrasting in any corpus.
+
+    First choice: articles that credit a named origin (wire or paper) against those that do
+    not (origin ``unknown`` or ``rewrite of …``). If either side is empty: dated articles
+    published before the median date against those on or after it.
+
+    Returns
+    -------
+    ``{"basis", "label_a", "ids_a", "label_b", "ids_b"}`` with ``doc_id`` lists in corpus
+    order. When no split leaves an article on each side, ``basis`` is ``"none"`` and both
+    lists are empty (:func:`contrast_groups` then returns an empty table).
+    """
+    origin = corpus["origin"].fillna("unknown").astype(str).str.strip().str.lower()
+    uncredited = (origin == "unknown") | origin.str.startswith("rewrite")
+    ids = corpus["doc_id"].astype(str)
+    if 0 < uncredited.sum() < len(corpus):
+        return {"basis": "origin", "label_a": "credited origin", "ids_a": ids[~uncredited].tolist(),
+                "label_b": "uncredited or rewrite", "ids_b": ids[uncredited].tolist()}
+    dates = corpus["published"]
+    cut = dates.dropna().sort_values().iloc[len(dates.dropna()) // 2] if dates.notna().any() else None
+    if cut is None or not (dates < cut).any():
+        return {"basis": "none", "label_a": "", "ids_a": [], "label_b": "", "ids_b": []}
+    label = cut.strftime("%Y-%m-%d")
+    return {"basis": "date", "label_a": f"before {label}", "ids_a": ids[dates < cut].tolist(),
+            "label_b": f"{label} or later", "ids_b": ids[dates >= cut].tolist()}
+
+
+def describe_split(split: dict, contrast: pd.DataFrame, max_ids: int = 10) -> pd.DataFrame:
+    """The two groups of a contrast, one row each: ``group, label, n_docs, doc_ids, n_clear``.
+
+    ``doc_ids`` lists up to ``max_ids`` ids (then ``…``); ``n_clear`` counts the terms whose
+    z-score passes ±1.96 towards that group in ``contrast`` (from :func:`contrast_groups`).
+    """
+    rows = []
+    for group, sign in (("a", 1), ("b", -1)):
+        ids = split[f"ids_{group}"]
+        shown = ", ".join(ids[:max_ids]) + (" …" if len(ids) > max_ids else "")
+        clear = int((sign * contrast["z"] > Z_95).sum()) if not contrast.empty else 0
+        rows.append({"group": group, "label": split[f"label_{group}"], "n_docs": len(ids),
+                     "doc_ids": shown, "n_clear": clear})
+    return pd.DataFrame(rows, columns=["group", "label", "n_docs", "doc_ids", "n_clear"])
+
+
+def contrast_plot_data(contrast: pd.DataFrame, n_label: int = 8) -> pd.DataFrame:
+    """:func:`contrast_groups` output plus ``labelled``: ``a``/``b`` for the ``n_label``
+    terms with the highest / lowest z on each side of zero, empty otherwise."""
+    data = contrast.copy()
+    data["labelled"] = ""
+    data.loc[data[data["z"] > 0].head(n_label).index, "labelled"] = "a"
+    data.loc[data[data["z"] < 0].tail(n_label).index, "labelled"] = "b"
+    return data
+
+
+def plot_contrast(data: pd.DataFrame, label_a: str, label_b: str):
+    """Frequency against z-score, scattertext style, from :func:`contrast_plot_data`.
+
+    x is the term's count in both groups (log scale), y its z-score; dashed lines mark
+    |z| = 1.96; terms marked in ``labelled`` are named. Returns the figure.
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    if data.empty:
+        ax.text(0.5, 0.5, "no terms to compare", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    ax.scatter(data["total"], data["z"], s=8, color="#bbbbbb", linewidths=0)
+    top_a = data[data["labelled"] == "a"]
+    top_b = data[data["labelled"] == "b"]
+    for part, color, va in ((top_a, "#1f5f8b", "bottom"), (top_b, "#b5562b", "top")):
+        ax.scatter(part["total"], part["z"], s=14, color=color)
+        # terms with the same count and z sit on one point: name them together
+        same = part.groupby(["total", "z"], sort=True)["term"].agg(", ".join).reset_index()
+        for i, (total, z, terms) in enumerate(zip(same["total"], same["z"], same["term"],
+                                                  strict=True)):
+            ax.annotate(textwrap.fill(terms, 28), (total, z), xytext=(5, 6 * (i % 2) - 3),
+                        textcoords="offset points", fontsize=7, color=color, va=va)
+    for level in (Z_95, -Z_95):
+        ax.axhline(level, color="#888888", linewidth=0.7, linestyle="--")
+    ax.axhline(0, color="#444444", linewidth=0.6)
+    ax.set_xscale("log")
+    ax.set_xlabel("count in both groups (log scale)")
+    ax.set_ylabel(f"z-score  (+ {label_a} · − {label_b})")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+@cache
+def _gap_pattern() -> str:
+    """Regex for one word the model ignores: a stopword, a number or a single character."""
+    words = sorted(term_stopwords(), key=lambda w: (-len(w), w))
+    return rf"(?:{'|'.join(map(re.escape, words))}|\d+|[^\W_])(?!\w)"
+
+
+def _word_pattern(word: str) -> str:
+    return r"(?:u\.\s?s\.?|us)" if word.lower() == "us" else re.escape(word)
+
+
+def kwic(corpus: pd.DataFrame, term: str, width: int = 60) -> pd.DataFrame:
+    """Keyword in context: every occurrence of a word or phrase in the clean texts.
+
+    Matching is case-insensitive and on whole words (``r1`` matches ``DeepSeek-R1`` but not
+    ``r10``; ``us`` also matches ``U.S.``). Between the words of a phrase, spaces, hyphens,
+    quotes and commas are allowed and up to ``KWIC_MAX_GAP`` words the model ignores
+    (stopwords, numbers), so the model's bigram ``made china`` finds "Made in China"; as in
+    the model, a phrase never spans a clause break (``CLAUSE_BREAK_CHARS``).
+
+    Returns
+    -------
+    DataFrame ``doc_id, left, match, right``: ``match`` is the text as written in the clean
+    article; ``left``/``right`` are up to ``width`` characters either side, line breaks
+    shown as spaces. Rows in corpus order, then by position. No rows when nothing matches.
+    """
+    columns = ["doc_id", "left", "match", "right"]
+    words = TOKEN_RE.findall(normalize_text(term))
+    if not words:
+        return pd.DataFrame(columns=columns)
+    sep = rf"(?:[^\w{re.escape(CLAUSE_BREAK_CHARS)}]|_)+"  # never across a clause break
+    gap = rf"(?:{sep}{_gap_pattern()}){{0,{KWIC_MAX_GAP}}}{sep}"
+    pattern = re.compile(r"(?<!\w)" + gap.join(map(_word_pattern, words)) + r"(?!\w)",
+                         re.IGNORECASE)
+    rows = []
+    for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"].fillna(""), strict=True):
+        for m in pattern.finditer(text):
+            rows.append({"doc_id": doc_id,
+                         "left": text[max(0, m.start() - width):m.start()].replace("\n", " "),
+                         "match": m.group(0).replace("\n", " "),
+                         "right": text[m.end():m.end() + width].replace("\n", " ")})
+    return pd.DataFrame(rows, columns=columns)
+
 
 # ======================================================================================
 # stance
