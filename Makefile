@@ -10,7 +10,6 @@ TITLE := Coverage of DeepSeek and US chip export controls
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 EXECUTE := --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 ifeq ($(CORPUS),)
 REPORT_DIR := $(REPORTS)
