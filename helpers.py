@@ -2696,7 +2696,7 @@ ALL_PAIRS_MAX_DOCS = 500  # up to here every pair is measured (125k pairs via sp
 MINHASH_PERMS = 128  # MinHash signature length: 32 bands × 4 rows
 LSH_BANDS, LSH_ROWS = 32, 4  # P(candidate) = 1-(1-J^4)^32: 0.9998 at J=0.7, 0.87 at 0.5, 0.003 at 0.1
 COSINE_TOP_K = 10  # above ALL_PAIRS_MAX_DOCS, each article's 10 nearest by cosine are candidates too
-CANDIDATE_MAX_DF = (0.01, 100)  # top-k search only: drop words in >1% of articles and >100 (no story identity)
+CANDIDATE_MAX_DF = (0.01, 100)  # top-k search only: drop words in >1% of articles and >100 (no story)
 SHINGLE_SEED = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the shingle hash (golden-ratio constant)
 
 # Relation thresholds. Containment values follow from edit arithmetic: a copy with a share p of
@@ -2721,6 +2721,7 @@ PASSAGE_COLUMNS = ["doc_a", "doc_b", "a_start", "a_end", "b_start", "b_end", "n_
 QUOTE_COLUMNS = ["doc_id", "quote", "speaker", "speaker_type", "start", "end"]
 SOURCE_COLUMNS = ["doc_id", "speaker", "speaker_type", "n_mentions"]
 
+_OVERLAP_TRANSLATE = str.maketrans(QUOTE_MAP)  # curly quotes and dashes to ASCII, one char each
 # Initials such as U.S. / U.S / U.K. are one token; otherwise words with inner apostrophes.
 _OVERLAP_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b\.?|[^\W_]+(?:['’][^\W_]+)*")
 
@@ -2746,7 +2747,7 @@ def overlap_tokens(text: str) -> list[Token]:
     """
     tokens = []
     for match in _OVERLAP_TOKEN_RE.finditer(text):
-        key = unicodedata.normalize("NFKC", match.group(0)).translate(QUOTE_MAP)
+        key = unicodedata.normalize("NFKC", match.group(0)).translate(_OVERLAP_TRANSLATE)
         tokens.append(Token(key.replace(".", "").lower(), match.start(), match.end()))
     return tokens
 
@@ -2758,11 +2759,11 @@ def overlap_keys(text: str) -> list[str]:
     unchanged, the whole text is normalised at once; otherwise word by word, as
     :func:`overlap_tokens` does.
     """
-    mapped = text.translate(QUOTE_MAP)
+    mapped = text.translate(_OVERLAP_TRANSLATE)
     lowered = mapped.lower()
     if len(lowered) == len(text) and unicodedata.is_normalized("NFKC", mapped):
         return [w.replace(".", "") if "." in w else w for w in _OVERLAP_TOKEN_RE.findall(lowered)]
-    return [unicodedata.normalize("NFKC", w).translate(QUOTE_MAP).replace(".", "").lower()
+    return [unicodedata.normalize("NFKC", w).translate(_OVERLAP_TRANSLATE).replace(".", "").lower()
             for w in _OVERLAP_TOKEN_RE.findall(text)]
 
 
@@ -3247,13 +3248,20 @@ def speaker_key(name: str) -> str:
     return " ".join(t.key for t in overlap_tokens(name))
 
 
+def _unnamed_groups() -> set[str]:
+    """Keys of unnamed speaker groups ("analysts", "US officials") from the text section's
+    lexicon: two articles both citing "analysts" do not share a source."""
+    return {speaker_key(group) for group in _speaker_vocab()["groups"]}
+
+
 def speaker_mentions(sources: pd.DataFrame, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who is quoted or cited where: ``doc_id, speaker, speaker_type, n_mentions, n_quotes``.
 
     ``sources`` has ``doc_id, speaker, speaker_type, n_mentions`` (``cited_sources``); ``quotes``
     (``corpus_quotes``) adds the count of direct quotes. Speakers are merged across articles by
     :func:`speaker_key`; the most frequent spelling names the row. Only ``SPEAKER_TYPES_COUNTED``
-    are kept, so the article's own voice is not a source.
+    are kept, so the article's own voice is not a source, and unnamed groups ("analysts",
+    ``lexicons/speaker_groups.txt``) are dropped.
     """
     columns = ["doc_id", "speaker", "speaker_type", "n_mentions", "n_quotes"]
     frames = [sources.loc[:, ["doc_id", "speaker", "speaker_type", "n_mentions"]].assign(n_quotes=0)]
@@ -3265,7 +3273,7 @@ def speaker_mentions(sources: pd.DataFrame, quotes: pd.DataFrame | None = None) 
     table["speaker"] = table["speaker"].fillna("").astype(str).map(lambda name: " ".join(name.split()))
     table["doc_id"] = table["doc_id"].astype(str)
     table["key"] = table["speaker"].map(speaker_key)
-    table = table[table["key"] != ""]
+    table = table[(table["key"] != "") & ~table["key"].isin(_unnamed_groups())]
     if table.empty:
         return pd.DataFrame(columns=columns)
     names = (table.groupby(["key", "speaker"], sort=True).size().rename("n").reset_index()
@@ -3457,6 +3465,62 @@ def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
     return table[OVERLAP_COLUMNS]
 
 
+RELATION_THRESHOLD_NAMES = (
+    "SHINGLE_WORDS", "PASSAGE_MIN_WORDS", "COPY_CONTAINMENT", "RETELL_CONTAINMENT", "RETELL_COSINE",
+    "RETELL_COSINE_ALONE", "RETELL_MIN_SHARED_SPEAKERS", "SAME_TOPIC_COSINE", "QUOTE_MIN_CHARS",
+    "QUOTE_MATCH_MIN_SCORE", "QUOTE_PARTIAL_MIN_CHARS", "SELF_COPY_SHARE")
+
+
+def relation_thresholds() -> pd.DataFrame:
+    """The thresholds behind :func:`classify_relation` and the quote matching: ``name, value``."""
+    return pd.DataFrame({"name": list(RELATION_THRESHOLD_NAMES),
+                         "value": pd.Series([globals()[name] for name in RELATION_THRESHOLD_NAMES],
+                                            dtype=object)})
+
+
+def relation_counts(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Number of pairs per relation, strongest relation first (zeros kept): ``relation, pairs``."""
+    counts = pairs.groupby("relation").size().reindex(list(RELATIONS), fill_value=0)
+    return counts.rename("pairs").rename_axis("relation").reset_index()
+
+
+def rank_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs ordered from the closest relation down: by relation (copy first), then the larger
+    containment, shared quotes, shared speakers and cosine, all descending; ties by ids."""
+    ranked = pairs.assign(_rel=pairs["relation"].map({r: i for i, r in enumerate(RELATIONS)}),
+                          _top=pairs[["containment_ab", "containment_ba"]].max(axis=1))
+    ranked = ranked.sort_values(
+        ["_rel", "_top", "n_shared_quotes", "n_shared_speakers", "cosine", "doc_a", "doc_b"],
+        ascending=[True, False, False, False, False, True, True], kind="stable")
+    return ranked.drop(columns=["_rel", "_top"]).reset_index(drop=True)
+
+
+def side_by_side_pairs(corpus: pd.DataFrame, pairs: pd.DataFrame, n: int = 2,
+                       min_words: int = PASSAGE_MIN_WORDS) -> str:
+    """HTML for the first ``n`` rows of ``pairs`` (see :func:`rank_pairs`): each pair's clean
+    texts side by side with shared runs highlighted; all article text is escaped."""
+    texts = corpus.set_index("doc_id")["text"]
+    blocks = []
+    for row in pairs.head(n).itertuples(index=False):
+        a, b = str(row.doc_a), str(row.doc_b)
+        share = copied_share(texts[a], texts[b], min_words)
+        caption = (f"{a} and {b}: {row.relation}; cosine {row.cosine:.3f}; "
+                   f"{share['pct_a_in_b']:.1%} of {a} and {share['pct_b_in_a']:.1%} of {b} "
+                   f"in {share['n_passages']} shared runs of {min_words}+ words")
+        blocks.append(side_by_side_html(texts[a], texts[b], shared_passages(texts[a], texts[b], min_words),
+                                        a, b, caption))
+    return "\n<hr>\n".join(blocks)
+
+
+def shared_speaker_names(mentions: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The speakers each pair shares: ``doc_a, doc_b, shared_speakers`` ("; "-joined, sorted)."""
+    by_doc = {doc: set(group["speaker"]) for doc, group in mentions.groupby("doc_id", sort=True)}
+    rows = [{"doc_a": a, "doc_b": b,
+             "shared_speakers": "; ".join(sorted(by_doc.get(str(a), set()) & by_doc.get(str(b), set())))}
+            for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)]
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "shared_speakers"])
+
+
 def similarity_matrix(pairs: pd.DataFrame, doc_ids: list[str], measure: str) -> pd.DataFrame:
     """Square docs × docs table of one pair measure (NaN for pairs not measured).
 
@@ -3569,11 +3633,10 @@ def plot_article_network(graph, labels: dict[str, str] | None = None):
                                edge_color=RELATION_COLOURS[relation])
     nx.draw_networkx_nodes(graph, positions, nodelist=nodes, node_color="#1f5f8b", node_size=500, ax=ax)
     nx.draw_networkx_labels(graph, positions, labels={n: (labels or {}).get(n, n) for n in nodes},
-                            font_size=8, ax=ax, verticalalignment="bottom")
+                            font_size=8, font_color="white", ax=ax)
     handles = [Line2D([0], [0], color=RELATION_COLOURS[r], lw=3, label=r) for r in NETWORK_RELATIONS]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, -0.15), frameon=False, fontsize=8,
-              ncol=2)
-    ax.margins(0.2)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 0), frameon=False, fontsize=8, ncol=2)
+    ax.margins(0.12)
     ax.axis("off")
     fig.tight_layout()
     return fig
@@ -3586,6 +3649,10 @@ def plot_speaker_matrix(matrix: pd.DataFrame):
     values = matrix.to_numpy(dtype=float)
     fig, ax = plt.subplots(figsize=(1.5 + 0.6 * max(len(matrix.columns), 1),
                                     1.2 + 0.3 * max(len(matrix), 1)))
+    if values.size == 0:
+        ax.text(0.5, 0.5, "no quoted or cited speakers found", ha="center", va="center")
+        ax.axis("off")
+        return fig
     shown = np.where(values > 0, values, np.nan)
     image = ax.imshow(shown, cmap="Oranges", vmin=0, aspect="auto")
     ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=90 if len(matrix.columns) > 12 else 0)

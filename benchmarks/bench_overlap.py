@@ -85,7 +85,8 @@ def run_size(n: int, rng: np.random.Generator, keep_exact: bool) -> tuple[dict, 
     row = {"articles": n, "pairs": n * (n - 1) // 2, "candidates": len(candidates),
            "candidate_s": t_candidates, "pairs_J>=0.7": len(j70), "recall_J>=0.7": recall(found, j70),
            "pairs_J>=0.5": len(j50), "recall_J>=0.5": recall(found, j50),
-           "planted_copies": len(kinds.get("copy", ())), "recall_copies": recall(found, kinds.get("copy", set())),
+           "planted_copies": len(kinds.get("copy", ())),
+           "recall_copies": recall(found, kinds.get("copy", set())),
            "planted_retellings": len(kinds.get("retelling", ())),
            "recall_retellings": recall(found, kinds.get("retelling", set())),
            "sparse_exact_jaccard_s": t_sparse_exact,
@@ -145,7 +146,8 @@ def main() -> None:
             calib = calibration(exact, planted)
         print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}, flush=True)
     results = pd.DataFrame(rows)
-    measured = results.dropna(subset=["exact_all_pairs_s"]) if "exact_all_pairs_s" in results else results.iloc[0:0]
+    measured = (results.dropna(subset=["exact_all_pairs_s"]) if "exact_all_pairs_s" in results
+                else results.iloc[0:0])
     if len(measured):
         base = measured.iloc[-1]
         per_pair = base["exact_all_pairs_s"] / base["pairs"]
