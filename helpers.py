@@ -3529,8 +3529,11 @@ def similarity_matrix(pairs: pd.DataFrame, doc_ids: list[str], measure: str) -> 
     """
     docs = [str(d) for d in doc_ids]
     matrix = pd.DataFrame(np.nan, index=pd.Index(docs, name="doc_id"), columns=docs)
+    shown = set(docs)
     for row in pairs.itertuples(index=False):
         a, b = str(row.doc_a), str(row.doc_b)
+        if a not in shown or b not in shown:
+            continue
         if measure == "containment":
             matrix.loc[a, b], matrix.loc[b, a] = row.containment_ab, row.containment_ba
         else:
@@ -3545,6 +3548,24 @@ RELATION_COLOURS = {  # one colour per relation, strongest first
     "shares quotes only": "#7b3294", "same topic": "#999999", "unrelated": "#dddddd",
 }
 NETWORK_RELATIONS = RELATIONS[:4]  # edges drawn in the article network ("unrelated" is left out)
+
+
+FIGURE_MAX_DOCS = 40  # heatmap and network show at most this many articles (the most related ones)
+
+
+def figure_docs(pairs: pd.DataFrame, doc_ids: list[str], max_docs: int = FIGURE_MAX_DOCS) -> list[str]:
+    """Articles to show in the heatmap and network: all of them up to ``max_docs``; otherwise
+    those of the closest related pairs (:func:`rank_pairs`, "unrelated" skipped), in that order."""
+    docs = [str(d) for d in doc_ids]
+    if len(docs) <= max_docs:
+        return docs
+    chosen: dict[str, None] = {}
+    ranked = rank_pairs(pairs[pairs["relation"] != RELATIONS[-1]])
+    for a, b in zip(ranked["doc_a"], ranked["doc_b"], strict=True):
+        for doc in (str(a), str(b)):
+            if len(chosen) < max_docs:
+                chosen.setdefault(doc, None)
+    return sorted(chosen)
 
 
 def similarity_long(pairs: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
@@ -3591,14 +3612,16 @@ def plot_similarity_heatmaps(long: pd.DataFrame, labels: dict[str, str] | None =
 
 
 def article_network(pairs: pd.DataFrame, doc_ids: list[str]):
-    """``networkx.Graph`` of articles; an edge per pair whose relation is in ``NETWORK_RELATIONS``,
-    with ``relation`` and ``weight`` (the larger containment of the two directions)."""
+    """``networkx.Graph`` of the articles ``doc_ids``; an edge per pair among them whose relation is
+    in ``NETWORK_RELATIONS``, with ``relation`` and ``weight`` (the larger containment)."""
     import networkx as nx
 
     graph = nx.Graph()
-    graph.add_nodes_from(sorted(str(d) for d in doc_ids))
+    nodes = sorted(str(d) for d in doc_ids)
+    graph.add_nodes_from(nodes)
+    shown = set(nodes)
     for row in pairs.sort_values(["doc_a", "doc_b"], kind="stable").itertuples(index=False):
-        if row.relation in NETWORK_RELATIONS:
+        if row.relation in NETWORK_RELATIONS and str(row.doc_a) in shown and str(row.doc_b) in shown:
             graph.add_edge(str(row.doc_a), str(row.doc_b), relation=row.relation,
                            weight=float(max(row.containment_ab, row.containment_ba)))
     return graph
