@@ -255,3 +255,43 @@ def test_planted_corpus_is_reproducible_and_labelled():
     assert one["corpus"].equals(two["corpus"]) and one["truth"].equals(two["truth"])
     assert set(one["truth"]["kind"]) <= {"copy", "retelling"}
     assert list(one["quotes"].columns) == helpers.QUOTE_COLUMNS
+
+
+# --- tables and figure data -----------------------------------------------------------
+
+def test_unnamed_groups_are_not_shared_sources():
+    sources = pd.DataFrame({"doc_id": ["a", "b", "a", "b"],
+                            "speaker": ["analysts", "Analysts", "US officials", "Jo Park"],
+                            "speaker_type": ["person", "person", "institution", "person"],
+                            "n_mentions": [1] * 4})
+    assert helpers.speaker_mentions(sources)["speaker"].tolist() == ["Jo Park"]
+
+
+def test_rank_and_count_relations():
+    pairs = pd.DataFrame({
+        "doc_a": ["a", "a", "b"], "doc_b": ["b", "c", "c"], "cosine": [0.3, 0.9, 0.05],
+        "jaccard": [0.0, 0.8, 0.0], "containment_ab": [0.0, 0.9, 0.0],
+        "containment_ba": [0.0, 0.85, 0.0],
+        "shared_words": [0, 300, 0], "n_shared_quotes": [1, 0, 0], "n_shared_speakers": [2, 0, 0],
+        "relation": ["retelling of the same story", "duplicate/syndicated copy", "unrelated"]})
+    order = helpers.rank_pairs(pairs)[["doc_a", "doc_b"]].values.tolist()
+    assert order == [["a", "c"], ["a", "b"], ["b", "c"]]
+    counts = helpers.relation_counts(pairs)
+    assert counts["relation"].tolist() == list(helpers.RELATIONS)
+    assert counts["pairs"].tolist() == [1, 1, 0, 0, 1]
+    assert helpers.figure_docs(pairs, ["a", "b", "c"], max_docs=2) == ["a", "c"]
+    matrix = helpers.similarity_matrix(pairs, ["a", "b", "c"], "containment")
+    assert matrix.loc["a", "c"] == 0.9 and matrix.loc["c", "a"] == 0.85 and np.isnan(matrix.loc["a", "a"])
+    graph = helpers.article_network(pairs, ["a", "b", "c"])
+    assert sorted(graph.edges) == [("a", "b"), ("a", "c")]
+    edges = helpers.network_edges(graph)
+    assert edges["relation"].tolist() == ["retelling of the same story", "duplicate/syndicated copy"]
+
+
+def test_side_by_side_pairs_escapes_and_captions():
+    corpus = tiny_corpus({"a": BASE + " <b>bold</b>", "b": BASE + EXTRA})
+    pairs = helpers.overlap_pairs(corpus, NO_QUOTES, NO_SOURCES)
+    out = helpers.side_by_side_pairs(corpus, helpers.rank_pairs(pairs), n=1)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in out and "<b>bold</b>" not in out
+    share = helpers.copied_share(corpus["text"][0], corpus["text"][1])
+    assert f"{share['pct_a_in_b']:.1%} of a and {share['pct_b_in_a']:.1%} of b in 1 shared runs" in out
