@@ -2789,14 +2789,12 @@ def containment(a: set, b: set) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
-def _shingle_hashes(keys: list[str], vocab: dict[str, int], k: int = SHINGLE_WORDS) -> np.ndarray:
-    """Unique 64-bit hashes of the word k-grams of ``keys`` (``vocab`` grows with new words).
+def _shingle_hashes(ids: np.ndarray, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """Unique 64-bit hashes of the k-grams of one text's word ids (uint64, ids start at 1).
 
     Word ids are combined by a polynomial in uint64 arithmetic; two different shingles
     collide with probability about 2^-64 per pair.
     """
-    ids = np.fromiter((vocab.setdefault(w, len(vocab) + 1) for w in keys), dtype=np.uint64,
-                      count=len(keys))
     if len(ids) == 0:
         return np.zeros(0, dtype=np.uint64)
     width = min(k, len(ids))
@@ -2821,8 +2819,11 @@ def shingle_matrix(texts: list[str] | list[list[str]], k: int = SHINGLE_WORDS):
     """
     from scipy import sparse
 
-    vocab: dict[str, int] = {}
-    hashes = [_shingle_hashes(overlap_keys(t) if isinstance(t, str) else t, vocab, k) for t in texts]
+    keys = [overlap_keys(t) if isinstance(t, str) else t for t in texts]
+    words = pd.Series([w for doc in keys for w in doc], dtype=object)
+    codes = pd.factorize(words)[0].astype(np.uint64) + np.uint64(1)
+    bounds = np.cumsum([len(doc) for doc in keys])[:-1]
+    hashes = [_shingle_hashes(ids, k) for ids in np.split(codes, bounds)] if keys else []
     lengths = np.array([len(h) for h in hashes])
     if lengths.sum() == 0:
         return sparse.csr_matrix((len(texts), 0), dtype=np.int32), hashes
@@ -3120,17 +3121,25 @@ def cosine_candidates(tfidf, k: int = COSINE_TOP_K, min_cosine: float = RETELL_C
     reverse) and that cosine is at least ``min_cosine``. Sparse products in row chunks; pass
     :func:`prune_common_terms` rows to search on the rarer words only.
     """
+    from scipy import sparse
+
     n = tfidf.shape[0]
     pairs: set[tuple[int, int]] = set()
-    transposed = tfidf.T.tocsc()
+    matrix = sparse.csr_matrix(tfidf)
+    transposed = matrix.T.tocsr()
     for lo in range(0, n, chunk):
-        block = (tfidf[lo:lo + chunk] @ transposed).toarray()
+        block = (matrix[lo:lo + chunk] @ transposed).tocsr()
+        block.data[block.data < min_cosine] = 0.0
+        block.eliminate_zeros()
         for r in range(block.shape[0]):
-            block[r, lo + r] = -1.0
-        top = np.argpartition(-block, min(k, n - 1) - 1, axis=1)[:, :k] if n > 1 else np.zeros((0, 0), int)
-        for r, cols in enumerate(top):
             i = lo + r
-            pairs.update((min(i, int(j)), max(i, int(j))) for j in cols if block[r, j] >= min_cosine)
+            cols = block.indices[block.indptr[r]:block.indptr[r + 1]]
+            values = block.data[block.indptr[r]:block.indptr[r + 1]]
+            keep = cols != i
+            cols, values = cols[keep], values[keep]
+            if len(cols) > k:
+                cols = cols[np.argpartition(-values, k - 1)[:k]]
+            pairs.update((min(i, int(j)), max(i, int(j))) for j in cols)
     return pairs
 
 
@@ -3256,6 +3265,9 @@ def _unnamed_groups() -> set[str]:
 
 def speaker_mentions(sources: pd.DataFrame, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who is quoted or cited where: ``doc_id, speaker, speaker_type, n_mentions, n_quotes``.
+
+    ``n_mentions`` is the larger of the sentences ``sources`` attributes to the speaker and the
+    speaker's direct quotes (a quote spread over two sentences counts as two mentions).
 
     ``sources`` has ``doc_id, speaker, speaker_type, n_mentions`` (``cited_sources``); ``quotes``
     (``corpus_quotes``) adds the count of direct quotes. Speakers are merged across articles by

@@ -15,7 +15,7 @@ retellings, then records for 1k, 5k and 20k articles:
 * at 1k, the distribution of each measure by planted kind and the relation the classifier
   gives to each planted kind (thresholds were set before this run; nothing here tunes them).
 
-Run: ``.venv/bin/python benchmarks/bench_overlap.py`` (about 5 minutes on 2 cores); it
+Run: ``.venv/bin/python benchmarks/bench_overlap.py`` (about 4 minutes on 2 cores); it
 rewrites ``benchmarks/overlap_results.md``.
 """
 
@@ -36,6 +36,7 @@ import helpers
 SEED = 20250127
 EXACT_ALL_PAIRS_MAX = 5000  # above this, exact all-pairs is extrapolated, not run
 NAIVE_SAMPLE_PAIRS = 20000
+REPEATS = 2  # each timed step runs this often; the fastest run is recorded
 
 
 def exact_jaccard_pairs(corpus: pd.DataFrame, threshold: float) -> set[tuple[str, str]]:
@@ -66,6 +67,18 @@ def naive_seconds_per_pair(corpus: pd.DataFrame, rng: np.random.Generator) -> fl
     return (time.perf_counter() - start) / NAIVE_SAMPLE_PAIRS
 
 
+def best_of(repeats: int, func, *args, **kwargs):
+    """Run ``func`` ``repeats`` times; return (its last result, the fastest wall time in seconds).
+
+    The minimum damps noise from other processes on a shared machine."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return result, min(times)
+
+
 def recall(found: set, wanted: set) -> float:
     return len(found & wanted) / len(wanted) if wanted else float("nan")
 
@@ -73,9 +86,7 @@ def recall(found: set, wanted: set) -> float:
 def run_size(n: int, rng: np.random.Generator, keep_exact: bool) -> tuple[dict, pd.DataFrame | None, dict]:
     planted = helpers.planted_corpus(n, seed=SEED + n)
     corpus, truth = planted["corpus"], planted["truth"]
-    start = time.perf_counter()
-    candidates = helpers.lexical_pairs(corpus)
-    t_candidates = time.perf_counter() - start
+    candidates, t_candidates = best_of(REPEATS, helpers.lexical_pairs, corpus)
     found = set(zip(candidates["doc_a"], candidates["doc_b"], strict=True))
     start = time.perf_counter()
     j70 = exact_jaccard_pairs(corpus, 0.7)
@@ -93,9 +104,7 @@ def run_size(n: int, rng: np.random.Generator, keep_exact: bool) -> tuple[dict, 
            "naive_s_per_pair": naive_seconds_per_pair(corpus, rng)}
     exact = None
     if n <= EXACT_ALL_PAIRS_MAX:
-        start = time.perf_counter()
-        exact = helpers.lexical_pairs(corpus, max_all_pairs=n)
-        row["exact_all_pairs_s"] = time.perf_counter() - start
+        exact, row["exact_all_pairs_s"] = best_of(REPEATS, helpers.lexical_pairs, corpus, max_all_pairs=n)
         merged = candidates.merge(exact, on=["doc_a", "doc_b"], suffixes=("", "_x"))
         row["verified_equal_exact"] = bool(all(
             np.allclose(merged[c], merged[f"{c}_x"])
@@ -156,6 +165,28 @@ def main() -> None:
     write_report(args.out, results, calib, time.perf_counter() - total)
 
 
+def reading(speed: pd.DataFrame) -> list[str]:
+    """Plain statements of the largest run's speed-ups, computed from the table."""
+    last = speed.iloc[-1]
+    exact = last["exact_all_pairs_s"] if pd.notna(last["exact_all_pairs_s"]) \
+        else last["exact_all_pairs_s_extrapolated"]
+    how = "measured" if pd.notna(last["exact_all_pairs_s"]) else "extrapolated from the largest measured size"
+    return [
+        f"At {int(last['articles']):,} articles the candidate search took {last['candidate_s']:.1f} s: "
+        f"{exact / last['candidate_s']:.1f}x faster than exact all-pairs measurement ({how}, "
+        f"{exact:.0f} s) and {last['naive_loop_s_extrapolated'] / last['candidate_s']:.0f}x faster than "
+        "a plain Python loop over pairs. Against the vectorised all-pairs baseline the 10x target is "
+        + ("met." if exact / last["candidate_s"] >= 10 else "not met."),
+        "",
+        f"The exact sparse shingle product alone ({last['sparse_exact_jaccard_s']:.1f} s) is faster than "
+        "the candidate search on this synthetic text, because random articles share few 5-grams; it "
+        "gives Jaccard and containment but no cosine, and its output grows with every pair that shares "
+        "a single shingle (shared boilerplate in real pages would make it denser). Exact all-pairs at 20k "
+        "would also need a table of 200 million rows, which is why above 500 articles only "
+        "candidates are returned.",
+    ]
+
+
 def write_report(path: str, results: pd.DataFrame, calib, total_s: float) -> None:
     libs = ", ".join(f"{name} {version(name)}" for name in
                      ("numpy", "scipy", "scikit-learn", "pandas", "datasketch", "rapidfuzz"))
@@ -182,15 +213,18 @@ def write_report(path: str, results: pd.DataFrame, calib, total_s: float) -> Non
         "",
         "## Time (seconds)",
         "",
-        "`candidate_s`: `lexical_pairs` in candidate mode (tokenising, shingling, TF-IDF, MinHash LSH,",
-        "cosine top-k, exact verification of every candidate, shared runs). `exact_all_pairs_s`: the",
-        "same function measuring every pair exactly with sparse products (run at sizes up to",
+        f"Times are the fastest of {REPEATS} runs. `candidate_s`: `lexical_pairs` in candidate mode",
+        "(tokenising, shingling, TF-IDF, MinHash LSH, cosine top-k, exact verification of every",
+        "candidate, shared runs). `exact_all_pairs_s`: the same function measuring every pair exactly",
+        "with sparse products (run at sizes up to",
         f"{EXACT_ALL_PAIRS_MAX}); `_extrapolated` scales the largest measured run by the number of pairs.",
         "`sparse_exact_jaccard_s`: only the exact all-pairs shingle product `X @ X.T` (Jaccard and",
         "containment, no cosine, no table of pairs). `naive_loop_s_extrapolated`: a Python loop over",
         f"pairs of shingle sets, timed on {NAIVE_SAMPLE_PAIRS:,} random pairs and scaled to all pairs.",
         "",
         to_markdown(speed.round(3)),
+        "",
+        *reading(speed),
         "",
         "## Recall of the candidate search",
         "",

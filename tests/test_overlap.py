@@ -295,3 +295,12 @@ def test_side_by_side_pairs_escapes_and_captions():
     assert "&lt;b&gt;bold&lt;/b&gt;" in out and "<b>bold</b>" not in out
     share = helpers.copied_share(corpus["text"][0], corpus["text"][1])
     assert f"{share['pct_a_in_b']:.1%} of a and {share['pct_b_in_a']:.1%} of b in 1 shared runs" in out
+
+
+def test_overlap_pairs_default_quotes_and_sources_come_from_the_text_section():
+    corpus = tiny_corpus({
+        "a": 'Officials tightened rules. "The limits will slow our work on large models," said Ann Lee.',
+        "b": 'Beijing reacted. "The limits will slow our work on large models," said Ann Lee, a researcher.'})
+    pairs = helpers.overlap_pairs(corpus)
+    assert list(pairs.columns) == helpers.OVERLAP_COLUMNS
+    assert pairs.loc[0, "n_shared_quotes"] == 1 and pairs.loc[0, "n_shared_speakers"] == 1
