@@ -7,7 +7,7 @@ corpus
     export, clean it line by line with an audit of every dropped line, and return one
     row per article. Bad input is reported as a :class:`CorpusWarning` naming the file.
 text
-    Sentence splitting (pySBD) and the normalisation shared by the analyses.
+    Sentence splitting (sentencex) and the normalisation shared by the analyses.
 terms
     TF-IDF distinctive terms, term trends over time, group contrasts, keyword in context.
 stance
@@ -32,8 +32,9 @@ import json
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,10 @@ KNOWN_UNUSED_COLUMNS = {
 ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "cp1252")
 BINARY_CONTROL_SHARE = 0.10  # share of control bytes above which a file is binary, not text
 OTHER_SCRIPT_SHARE = 0.5  # a line whose letters are mostly non-Latin is another script
+LETTER_RE = re.compile(r"[^\W\d_]")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+OUTSIDE_LATIN_RE = re.compile(r"[^\x00-\u024F\u1E00-\u1EFF\u2000-\u206F\u20A0-\u20CF\u2100-\u214F]")
+CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 TAG_LINE_MIN_JOINS = 5  # 'intelligenceBeijingChina…': run-together keywords, no sentence
 SECTION_LABEL_MAX_WORDS = 4
 HEADLINE_WORDS = (4, 25)
@@ -144,7 +149,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise ValueError("file is empty or whitespace only")
     sample = data[:8192]
-    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in sample)
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     if b"\x00" in sample or controls / len(sample) > BINARY_CONTROL_SHARE:
         raise ValueError("file looks binary (NUL or control bytes), not text")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -163,14 +168,17 @@ def dominant_script(line: str) -> str | None:
     >>> dominant_script("১ ঘণ্টা আগে")
     'BENGALI'
     """
-    letters = [ch for ch in line if ch.isalpha()]
-    if not letters:
+    if line.isascii():
         return None
-    scripts = [unicodedata.name(ch, "UNKNOWN").split()[0] for ch in letters]
-    non_latin = [s for s in scripts if s != "LATIN"]
-    if len(non_latin) / len(letters) <= OTHER_SCRIPT_SHARE:
+    n_letters = len(LETTER_RE.findall(line))
+    if not n_letters or len(LATIN_LETTER_RE.findall(line)) / n_letters >= 1 - OTHER_SCRIPT_SHARE:
         return None
-    return pd.Series(non_latin).value_counts().sort_index().idxmax()
+    scripts = Counter(unicodedata.name(ch, "UNKNOWN").split()[0] for ch in line if ch.isalpha())
+    n_letters = sum(scripts.values())
+    non_latin = {script: n for script, n in scripts.items() if script != "LATIN"}
+    if not n_letters or sum(non_latin.values()) / n_letters <= OTHER_SCRIPT_SHARE:
+        return None
+    return sorted(non_latin.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
 
 def _word_count(text: str) -> int:
@@ -219,6 +227,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     """
     lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rules = cleaning_rules()
+    may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
     headline_key = _match_key(headline) if headline else ""
     kept: list[tuple[int, str]] = []
     dropped: list[dict] = []
@@ -228,7 +237,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if not line:
             continue
         reason = next((r.reason for r in rules if r.pattern.match(line)), None)
-        if reason is None and (script := dominant_script(line)):
+        if reason is None and may_have_other_script and (script := dominant_script(line)):
             reason = f"other script ({script.title()})"
         if reason is None and _is_tag_line(line):
             reason = "keyword tag line"
@@ -253,7 +262,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
 def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[dict]]:
     """Drop lines that repeat an earlier line, or that stand whole inside a longer line."""
     first_seen: dict[str, int] = {}
-    unique: list[tuple[int, str]] = []
+    unique: list[tuple[int, str, str]] = []
     dropped: list[dict] = []
     for line_no, line in kept:
         key = _match_key(line)
@@ -262,13 +271,13 @@ def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], l
                             "detail": f"first seen at line {first_seen[key]}"})
             continue
         first_seen[key] = line_no
-        unique.append((line_no, line))
+        unique.append((line_no, line, key))
     result: list[tuple[int, str]] = []
-    for line_no, line in unique:
-        key = _match_key(line)
-        host = next((n for n, other in unique if n != line_no and len(_match_key(other)) > len(key)
-                     and key in _match_key(other)), None)
-        if host is not None and _word_count(line) >= REPEAT_MIN_WORDS:
+    for line_no, line, key in unique:
+        host = None
+        if _word_count(line) >= REPEAT_MIN_WORDS:
+            host = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
+        if host is not None:
             dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
                             "detail": f"contained in line {host}"})
         else:
@@ -704,23 +713,16 @@ def normalize_text(text: str) -> str:
     return US_RE.sub("US", unified)
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
-
-
 def split_sentences(text: str) -> list[str]:
-    """Split clean article text into sentences with pySBD; paragraphs never merge.
+    """Split clean article text into sentences with sentencex; paragraphs never merge.
 
-    Handles news abbreviations such as "Jan. 27", "U.S." and "Co.".
+    sentencex (Wikimedia's rule-based segmenter) handles news abbreviations such as
+    "Jan. 27", "U.S.", "Co." and "Ltd.’s", and quotes that hold several sentences.
     """
-    sentences = []
-    for paragraph in text.split("\n"):
-        if paragraph.strip():
-            sentences.extend(s.strip() for s in _segmenter().segment(paragraph) if s.strip())
-    return sentences
+    from sentencex import segment
+
+    return [s.strip() for paragraph in text.split("\n") if paragraph.strip()
+            for s in segment("en", paragraph) if s.strip()]
 
 
 def corpus_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
