@@ -3019,8 +3019,11 @@ def write_executed_notebook(source: str | Path, dest: str | Path, *, figures: st
     env = {**os.environ, "MPLBACKEND": INLINE_BACKEND}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
-        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
-        raise RuntimeError(f"{source.name} failed while building the report:\n{tail}")
+        lines = [ln for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
+        where = [ln for ln in lines if ln.startswith(("Exception encountered at", "Cell In[", "---->"))]
+        detail = "\n".join([*where[:1], *where[-2:], *lines[-1:]])
+        raise RuntimeError(f"{source.name} failed while building the report; the copy executed up "
+                           f"to the error is {dest}\n{detail}")
     return dest
 
 

@@ -6,6 +6,7 @@ test module is reused by the other instead of running the notebooks twice.
 
 import csv
 import shutil
+import subprocess
 from pathlib import Path
 
 import helpers
@@ -56,13 +57,22 @@ def write_untrusted_corpus(folder: Path) -> Path:
     return folder
 
 
+def git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
 def untrusted_report(tmp_path_factory) -> Path:
-    """The report built (notebooks executed) for the untrusted corpus; its folder."""
+    """The report built (notebooks executed) for the untrusted corpus; its folder.
+
+    Building it must leave the git tree as it was (the committed notebooks, figures/...)."""
     base = tmp_path_factory.getbasetemp()
     out = base / "report-untrusted"
     if not (out / "index.html").exists():
         corpus = write_untrusted_corpus(base / "corpus-untrusted")
+        before = git_status()
         helpers.write_report(out, corpus=corpus)
+        assert git_status() == before, "building the report changed files in the project"
     return out
 
 

@@ -21,7 +21,7 @@ from report_builds import (
     untrusted_report,
 )
 
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason=f"browser tests need Debian's chromium at {CHROMIUM}; install it with "
            "`apt-get install chromium` (CI does this in .ci/run)")
@@ -120,6 +120,7 @@ def test_every_index_link_resolves_to_a_page(seeds):
     assert {unquote(urlparse(h).path) for h in links} == pages
 
 
+@needs_chromium
 def test_seeds_report_pages_in_chromium(browser, seeds):
     pages = report_pages(seeds)
     assert len(pages) >= 2
@@ -131,6 +132,7 @@ def test_seeds_report_pages_in_chromium(browser, seeds):
     assert {f"{p.stem}.png" for p in pages} <= {p.name for p in SCREENSHOTS.glob("*.png")}
 
 
+@needs_chromium
 def test_untrusted_report_runs_no_script_in_chromium(browser, tmp_path_factory):
     folder = untrusted_report(tmp_path_factory)
     for page in report_pages(folder):

