@@ -5,7 +5,6 @@ test module is reused by the other instead of running the notebooks twice.
 """
 
 import csv
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,11 +20,8 @@ SCREENSHOTS = ROOT / "reports" / "screenshots"
 SCRIPT_PAYLOAD = "<script>alert(1)</script>"
 IMG_PAYLOAD = "<img src=x onerror=alert(1)>"
 PAYLOADS = (SCRIPT_PAYLOAD, IMG_PAYLOAD)
-UNTRUSTED_FILE = "005_untrusted.txt"
 UNTRUSTED_HEADLINE = f"Chip curbs {SCRIPT_PAYLOAD} and {IMG_PAYLOAD} in one headline"
-UNTRUSTED_TEXT = (
-    f"{UNTRUSTED_HEADLINE}\n"
-    "\n"
+UNTRUSTED_BODY = (
     f"Officials said on Jan. 28, 2025 that the export controls {SCRIPT_PAYLOAD} would stay. "
     f"Analysts disagreed {IMG_PAYLOAD} about whether DeepSeek changed anything.\n"
     "\n"
@@ -34,26 +30,30 @@ UNTRUSTED_TEXT = (
     "The Commerce Department said the rules on advanced chips sold to China were working. "
     "Nvidia said it would comply with the rules.\n"
 )
+# Two articles, the second a retelling of the first, so that views comparing articles
+# (shared passages, side-by-side) also carry the payloads. The second is undated.
+UNTRUSTED_ARTICLES = {
+    "a_untrusted.txt": ("u1", UNTRUSTED_HEADLINE, "2025-01-28", f"{UNTRUSTED_HEADLINE}\n\n{UNTRUSTED_BODY}"),
+    "b_retelling.txt": ("u2", f"Retold: {IMG_PAYLOAD}", "",
+                        UNTRUSTED_BODY + "\nA second outlet added one sentence of its own here.\n"),
+}
 
 
 def write_untrusted_corpus(folder: Path) -> Path:
-    """The five seeds plus one article whose headline, body and a dropped line carry the
-    payloads; its metadata row gives the payload as outlet and headline too."""
+    """A two-article corpus whose headlines, bodies, a dropped line and metadata (outlet,
+    origin) carry the payloads."""
     folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted(SEEDS.glob("*.txt")):
-        shutil.copyfile(path, folder / path.name)
-    with (SEEDS / "metadata.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = list(rows[0])
-    rows.append({name: "" for name in fields} | {
-        "file": UNTRUSTED_FILE, "doc_id": "005", "outlet": SCRIPT_PAYLOAD, "origin": IMG_PAYLOAD,
-        "headline": UNTRUSTED_HEADLINE, "published": "2025-01-28",
-        "date_basis": "test fixture", "language": "en"})
+    fields = ["file", "doc_id", "outlet", "origin", "headline", "published", "date_basis",
+              "language", "notes"]
     with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
-    (folder / UNTRUSTED_FILE).write_text(UNTRUSTED_TEXT, encoding="utf-8")
+        for name, (doc_id, headline, published, text) in UNTRUSTED_ARTICLES.items():
+            writer.writerow({"file": name, "doc_id": doc_id, "outlet": SCRIPT_PAYLOAD,
+                             "origin": IMG_PAYLOAD, "headline": headline, "published": published,
+                             "date_basis": "test fixture" if published else "", "language": "en",
+                             "notes": ""})
+            (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 

@@ -321,14 +321,18 @@ def test_untrusted_text_shows_as_text_on_every_page(untrusted):
         raw = page.read_text(encoding="utf-8")
         for payload in PAYLOADS:
             assert payload not in raw, page.name
+        assert not re.search(r"<script|<img[^>]*src=[\"']?x", raw, re.IGNORECASE), page.name
         soup = BeautifulSoup(raw, "html.parser")
         assert soup.find("script") is None, page.name
-        assert not soup.select("[onerror], img[src=x]"), page.name
+        handlers = [el.name for el in soup.find_all(True)
+                    if any(attr.lower().startswith("on") for attr in el.attrs)]
+        assert handlers == [], f"{page.name}: elements with event handlers {handlers}"
+        assert all(img["src"].startswith("data:image/") for img in soup.find_all("img")), page.name
         assert not EXTERNAL_REF.search(raw), page.name
-        # Wherever alert(1) appears, it is inside one of the payloads, shown as text.
         text = soup.get_text(" ")
-        assert text.count("alert(1)") == sum(text.count(p) for p in PAYLOADS), page.name
         shown[page.name] = [p for p in PAYLOADS if p in text]
+    # The article list and the loading page's tables show both payloads whole, as text; other
+    # pages may show them cut up (keyword in context, terms), still as text.
     assert shown["index.html"] == list(PAYLOADS)
     assert shown["01_loading.html"] == list(PAYLOADS)
 
@@ -337,10 +341,11 @@ def test_untrusted_index_states_span_and_count(untrusted):
     soup = BeautifulSoup((untrusted / "index.html").read_text(encoding="utf-8"), "html.parser")
     facts = {dt.get_text(): dd.get_text() for dt, dd in zip(soup.select("dt"), soup.select("dd"),
                                                              strict=True)}
-    assert facts["Articles"] == "6"
-    assert facts["Published"] == "27 January 2025 – 30 January 2025"
-    assert facts["Dated"] == "4 of 6"
-    assert len(soup.select(".report-table tbody tr")) == 6
+    assert facts["Articles"] == "2"
+    assert facts["Published"] == "28 January 2025"
+    assert facts["Dated"] == "1 of 2"
+    assert [td.get_text() for td in soup.select(".report-table tbody td:nth-child(2)")] == [
+        "2025-01-28", "undated"]
     cards = soup.select(".report-card")
     assert len(cards) == len(helpers.report_notebooks())
     assert all(card.select_one(".report-thumb img, .report-nofigure") for card in cards)
