@@ -3060,8 +3060,11 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
 
     Returns
     -------
-    Path of ``index.html``. The committed notebooks and ``figures/`` are never written.
+    Path of ``index.html``. The committed notebooks are never written; the project's
+    ``figures/`` is rewritten only for the seeds (``corpus=None``) and then copied into
+    ``report_dir/figures`` so the folder stands alone.
     """
+    import shutil
     from concurrent.futures import ThreadPoolExecutor
 
     out = Path(report_dir)
@@ -3069,10 +3072,13 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     sources = sorted((Path(p) for p in (notebooks or report_notebooks())), key=lambda p: p.name)
     corpus_path = Path(corpus) if corpus is not None else PROJECT_ROOT / "seeds"
     rendered = sources
+    # The seeds' run refreshes the project's figures/ (same bytes when nothing changed);
+    # another corpus keeps its figures inside its own report folder.
+    figures = PROJECT_ROOT / "figures" if corpus is None else out / "figures"
     if execute:
         def run(source: Path) -> Path:
             return write_executed_notebook(source, out / "notebooks" / source.name,
-                                           figures=out / "figures", corpus=corpus)
+                                           figures=figures, corpus=corpus)
 
         analyses = [p for p in sources if not p.name.startswith(FINDINGS_PREFIX)]
         findings = [p for p in sources if p.name.startswith(FINDINGS_PREFIX)]
@@ -3080,6 +3086,8 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
             done = dict(zip(analyses, pool.map(run, analyses), strict=True))
         done.update({p: run(p) for p in findings})
         rendered = [done[p] for p in sources]
+        if corpus is None:
+            shutil.copytree(figures, out / "figures", dirs_exist_ok=True)
         footer = ("Code is hidden. The executed notebooks are in notebooks/; every figure, "
                   "with the data it plots as CSV, is in figures/.")
     else:
