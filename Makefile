@@ -6,7 +6,6 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CORPUS ?=
 REPORTS := reports
-TITLE := Coverage of DeepSeek and US chip export controls
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 EXECUTE := --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False
 export PYTHONHASHSEED := 0
@@ -19,6 +18,10 @@ CORPUS_NAME := $(basename $(notdir $(CORPUS_ABS)))
 REPORT_DIR := $(REPORTS)/$(CORPUS_NAME)
 endif
 
+# argv: report folder, corpus ("" for the notebooks' default), notebooks.
+REPORT_PY := import sys, helpers; print("Report written to", \
+  helpers.write_report(sys.argv[1], sys.argv[3:], corpus=sys.argv[2] or None))
+
 .PHONY: setup report test unit nbval lint lab notebooks clean
 
 $(STAMP): requirements.txt pyproject.toml
@@ -29,27 +32,12 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-## The main job: execute every notebook and render the stakeholder HTML (code hidden).
+## The main job: execute every notebook with papermill and render the stakeholder HTML
+## (code hidden, one template, images embedded) into $(REPORT_DIR)/, with the executed copies
+## in notebooks/ and the figures in figures/ beside it. The committed notebooks and figures/
+## are never written.
 report: $(STAMP)
-	mkdir -p $(REPORT_DIR)
-ifeq ($(CORPUS),)
-	for nb in $(NOTEBOOKS); do \
-	  $(BIN)/jupyter nbconvert --to html --no-input --execute $(EXECUTE) \
-	    --output-dir $(REPORT_DIR) $$nb || exit 1; \
-	done
-else
-	mkdir -p $(REPORT_DIR)/notebooks $(REPORT_DIR)/figures
-	for nb in $(NOTEBOOKS); do \
-	  $(BIN)/papermill --cwd notebooks --log-level WARNING \
-	    -p CORPUS "$(CORPUS_ABS)" -p FIGURES "$(abspath $(REPORT_DIR))/figures" \
-	    $$nb $(REPORT_DIR)/notebooks/$$(basename $$nb) || exit 1; \
-	  $(BIN)/jupyter nbconvert --to html --no-input --output-dir $(REPORT_DIR) \
-	    $(REPORT_DIR)/notebooks/$$(basename $$nb) || exit 1; \
-	done
-endif
-	$(BIN)/python -c "import helpers; helpers.write_report_index('$(REPORT_DIR)', \
-	  '$(NOTEBOOKS)'.split(), '$(TITLE)', 'Corpus: $(if $(CORPUS),$(CORPUS_NAME),seeds)')"
-	@echo "Report written to $(REPORT_DIR)/index.html"
+	$(BIN)/python -c '$(REPORT_PY)' "$(REPORT_DIR)" "$(CORPUS_ABS)" $(NOTEBOOKS)
 
 ## The tests: unit tests, strict nbval over every notebook, and lint.
 test: $(STAMP) unit nbval lint

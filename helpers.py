@@ -7,7 +7,7 @@ corpus
     export, clean it line by line with an audit of every dropped line, and return one
     row per article. Bad input is reported as a :class:`CorpusWarning` naming the file.
 text
-    Sentence splitting (pySBD) and the normalisation shared by the analyses.
+    Sentence splitting (sentencex) and the normalisation shared by the analyses.
 terms
     TF-IDF distinctive terms, term trends over time, group contrasts, keyword in context.
 stance
@@ -32,8 +32,9 @@ import json
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,10 @@ KNOWN_UNUSED_COLUMNS = {
 ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "cp1252")
 BINARY_CONTROL_SHARE = 0.10  # share of control bytes above which a file is binary, not text
 OTHER_SCRIPT_SHARE = 0.5  # a line whose letters are mostly non-Latin is another script
+LETTER_RE = re.compile(r"[^\W\d_]")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
+OUTSIDE_LATIN_RE = re.compile(r"[^\x00-\u024F\u1E00-\u1EFF\u2000-\u206F\u20A0-\u20CF\u2100-\u214F]")
+CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 TAG_LINE_MIN_JOINS = 5  # 'intelligenceBeijingChina…': run-together keywords, no sentence
 SECTION_LABEL_MAX_WORDS = 4
 HEADLINE_WORDS = (4, 25)
@@ -144,7 +149,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if not data.strip():
         raise ValueError("file is empty or whitespace only")
     sample = data[:8192]
-    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in sample)
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     if b"\x00" in sample or controls / len(sample) > BINARY_CONTROL_SHARE:
         raise ValueError("file looks binary (NUL or control bytes), not text")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -163,14 +168,17 @@ def dominant_script(line: str) -> str | None:
     >>> dominant_script("১ ঘণ্টা আগে")
     'BENGALI'
     """
-    letters = [ch for ch in line if ch.isalpha()]
-    if not letters:
+    if line.isascii():
         return None
-    scripts = [unicodedata.name(ch, "UNKNOWN").split()[0] for ch in letters]
-    non_latin = [s for s in scripts if s != "LATIN"]
-    if len(non_latin) / len(letters) <= OTHER_SCRIPT_SHARE:
+    n_letters = len(LETTER_RE.findall(line))
+    if not n_letters or len(LATIN_LETTER_RE.findall(line)) / n_letters >= 1 - OTHER_SCRIPT_SHARE:
         return None
-    return pd.Series(non_latin).value_counts().sort_index().idxmax()
+    scripts = Counter(unicodedata.name(ch, "UNKNOWN").split()[0] for ch in line if ch.isalpha())
+    n_letters = sum(scripts.values())
+    non_latin = {script: n for script, n in scripts.items() if script != "LATIN"}
+    if not n_letters or sum(non_latin.values()) / n_letters <= OTHER_SCRIPT_SHARE:
+        return None
+    return sorted(non_latin.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
 
 def _word_count(text: str) -> int:
@@ -219,6 +227,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     """
     lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rules = cleaning_rules()
+    may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
     headline_key = _match_key(headline) if headline else ""
     kept: list[tuple[int, str]] = []
     dropped: list[dict] = []
@@ -228,7 +237,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if not line:
             continue
         reason = next((r.reason for r in rules if r.pattern.match(line)), None)
-        if reason is None and (script := dominant_script(line)):
+        if reason is None and may_have_other_script and (script := dominant_script(line)):
             reason = f"other script ({script.title()})"
         if reason is None and _is_tag_line(line):
             reason = "keyword tag line"
@@ -253,7 +262,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
 def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[dict]]:
     """Drop lines that repeat an earlier line, or that stand whole inside a longer line."""
     first_seen: dict[str, int] = {}
-    unique: list[tuple[int, str]] = []
+    unique: list[tuple[int, str, str]] = []
     dropped: list[dict] = []
     for line_no, line in kept:
         key = _match_key(line)
@@ -262,13 +271,13 @@ def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], l
                             "detail": f"first seen at line {first_seen[key]}"})
             continue
         first_seen[key] = line_no
-        unique.append((line_no, line))
+        unique.append((line_no, line, key))
     result: list[tuple[int, str]] = []
-    for line_no, line in unique:
-        key = _match_key(line)
-        host = next((n for n, other in unique if n != line_no and len(_match_key(other)) > len(key)
-                     and key in _match_key(other)), None)
-        if host is not None and _word_count(line) >= REPEAT_MIN_WORDS:
+    for line_no, line, key in unique:
+        host = None
+        if _word_count(line) >= REPEAT_MIN_WORDS:
+            host = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
+        if host is not None:
             dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
                             "detail": f"contained in line {host}"})
         else:
@@ -704,23 +713,16 @@ def normalize_text(text: str) -> str:
     return US_RE.sub("US", unified)
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
-
-
 def split_sentences(text: str) -> list[str]:
-    """Split clean article text into sentences with pySBD; paragraphs never merge.
+    """Split clean article text into sentences with sentencex; paragraphs never merge.
 
-    Handles news abbreviations such as "Jan. 27", "U.S." and "Co.".
+    sentencex (Wikimedia's rule-based segmenter) handles news abbreviations such as
+    "Jan. 27", "U.S.", "Co." and "Ltd.’s", and quotes that hold several sentences.
     """
-    sentences = []
-    for paragraph in text.split("\n"):
-        if paragraph.strip():
-            sentences.extend(s.strip() for s in _segmenter().segment(paragraph) if s.strip())
-    return sentences
+    from sentencex import segment
+
+    return [s.strip() for paragraph in text.split("\n") if paragraph.strip()
+            for s in segment("en", paragraph) if s.strip()]
 
 
 def corpus_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -3939,39 +3941,372 @@ def plot_length_before_after(lengths: pd.DataFrame, labels: pd.Series | None = N
 # report
 # ======================================================================================
 
+# The report is a folder of static HTML pages that can be zipped and e-mailed: nothing is
+# fetched from the network and nothing runs in the reader's browser.
+REPORT_TITLE = "Coverage of DeepSeek and US chip export controls"
+REPORT_TEMPLATE_DIR = PROJECT_ROOT / "report_template"  # holds the nbconvert template below
+REPORT_TEMPLATE = "report"  # extends JupyterLab's template; see report_template/report/
+REPORT_CSS = REPORT_TEMPLATE_DIR / REPORT_TEMPLATE / "static" / "report.css"  # index and pages
+# Pages quote untrusted article text: forbid every script, allow only inline images and styles.
+REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+              "base-uri 'none'; form-action 'none'")
+REPORT_NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"  # report pages, in file-name order: 00 comes first
+FINDINGS_PREFIX = "00_"  # the summary runs after the analyses, so it can read what they wrote
+KEY_FIGURE_TAG = "key-figure"  # a code cell tagged so gives its notebook's index thumbnail
+THUMBNAIL_BOX = (480, 300)  # pixels; cards show thumbnails at about half size, sharp on HiDPI
+INDEX_MAX_ARTICLES = 50  # the index lists at most this many articles; 01 · Loading lists all
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # figures must show in the pages
+CELL_TIMEOUT = 1200  # seconds one notebook cell may run while the report is built
 
-def notebook_summary(path: str | Path) -> dict:
-    """Title and one-line question of a notebook: its first heading and the next paragraph."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    first_md = next(("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"), "")
-    lines = [ln.strip() for ln in first_md.splitlines() if ln.strip()]
-    title = next((ln.lstrip("# ") for ln in lines if ln.startswith("#")), Path(path).stem)
-    question = next((ln for ln in lines if not ln.startswith("#")), "")
-    return {"stem": Path(path).stem, "title": title, "question": question}
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK_RE = re.compile(r"\*\*|__|`|(?<!\w)[*_]|[*_](?!\w)")
 
 
-def render_index(pages: list[dict], title: str, subtitle: str = "") -> str:
-    """HTML for the report index: one linked card per page; every string is escaped."""
-    cards = "\n".join(
-        f'<li><a href="{html.escape(p["stem"])}.html">{html.escape(p["title"])}</a>'
-        f"<p>{html.escape(p['question'])}</p></li>"
-        for p in pages
-    )
+def report_notebooks(folder: str | Path = PROJECT_ROOT / "notebooks") -> list[Path]:
+    """The notebooks that become report pages: ``NN_name.ipynb`` in ``folder``, sorted by name."""
+    return sorted(Path(folder).glob(REPORT_NOTEBOOK_GLOB), key=lambda p: p.name)
+
+
+def read_notebook(path: str | Path):
+    """Read a notebook file (nbformat v4) as a ``NotebookNode``."""
+    import nbformat
+
+    return nbformat.read(Path(path), as_version=4)
+
+
+def plain_markdown(text: str) -> str:
+    """Inline markdown as plain text: links and images keep their words, emphasis and code
+    marks are dropped, runs of whitespace become one space."""
+    text = _MD_MARK_RE.sub("", _MD_LINK_RE.sub(r"\1", text))
+    return " ".join(text.split())
+
+
+def notebook_summary(nb: dict, stem: str) -> dict:
+    """Title and one-line question of a notebook, for its card on the index.
+
+    Parameters
+    ----------
+    nb : a notebook (``NotebookNode`` or the dict of its JSON).
+    stem : the notebook's file name without ``.ipynb``; the title when there is no heading.
+
+    Returns
+    -------
+    dict with ``stem``; ``title``, the first heading of the first markdown cell as plain text;
+    ``question``, the first sentence ending in "?" of the first paragraph after that heading,
+    else that paragraph's first sentence ("" when the cell has no paragraph).
+    """
+    first_md = next((c for c in nb["cells"] if c["cell_type"] == "markdown"), None)
+    source = "".join(first_md["source"]) if first_md is not None else ""
+    title, paragraph = "", ""
+    for block in re.split(r"\n\s*\n", source):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+        headings = [ln for ln in lines if ln.startswith("#")]
+        if headings and not title:
+            title = plain_markdown(headings[0].lstrip("#"))
+        body = " ".join(ln for ln in lines if not ln.startswith("#"))
+        if body and not paragraph:
+            paragraph = plain_markdown(body)
+    sentences = split_sentences(paragraph) if paragraph else []
+    question = next((s for s in sentences if s.endswith("?")), sentences[0] if sentences else "")
+    return {"stem": stem, "title": title or stem, "question": question}
+
+
+def key_figure(nb: dict) -> bytes | None:
+    """PNG bytes of a notebook's key figure, ``None`` when it shows no PNG.
+
+    The key figure is the first PNG output of a code cell tagged ``key-figure``
+    (``KEY_FIGURE_TAG``), else the notebook's first PNG output.
+    """
+    import base64
+
+    first = None
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tagged = KEY_FIGURE_TAG in cell.get("metadata", {}).get("tags", [])
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if not png:
+                continue
+            if tagged:
+                return base64.b64decode(png)
+            first = first or png
+    return base64.b64decode(first) if first else None
+
+
+def thumbnail_data_uri(png: bytes, box: tuple[int, int] = THUMBNAIL_BOX) -> str:
+    """A PNG scaled down to fit ``box`` (width, height in pixels; aspect kept, never enlarged),
+    returned as a ``data:image/png;base64,…`` URI."""
+    import base64
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        thumb = image.convert("RGBA")
+    thumb.thumbnail(box, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    thumb.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def corpus_overview(corpus: pd.DataFrame) -> dict:
+    """The facts the report index gives about a corpus from :func:`load_corpus`.
+
+    Returns
+    -------
+    dict with ``articles`` (rows), ``dated`` (articles with a publication date), ``first`` and
+    ``last`` (earliest and latest publication date as ``Timestamp``, ``None`` when no article is
+    dated) and ``problems`` (loading problems, see :func:`load_problems`).
+    """
+    dates = corpus["published"].dropna()
+    return {
+        "articles": int(len(corpus)),
+        "dated": int(len(dates)),
+        "first": dates.min() if len(dates) else None,
+        "last": dates.max() if len(dates) else None,
+        "problems": int(len(load_problems(corpus))),
+    }
+
+
+def index_articles(corpus: pd.DataFrame, limit: int = INDEX_MAX_ARTICLES) -> pd.DataFrame:
+    """The articles listed on the report index, oldest first, undated last, then by ``doc_id``.
+
+    Returns at most ``limit`` rows with columns ``doc_id``, ``published`` (``YYYY-MM-DD`` or
+    "undated"), ``outlet``, ``origin`` and ``headline`` (untrusted text, still to be escaped).
+    """
+    table = corpus[["doc_id", "published", "outlet", "origin", "headline"]].sort_values(
+        ["published", "doc_id"], na_position="last", kind="stable")
+    table = table.head(limit).reset_index(drop=True)
+    table["published"] = table["published"].dt.strftime("%Y-%m-%d").fillna("undated")
+    text_columns = ["outlet", "origin", "headline"]
+    table[text_columns] = table[text_columns].fillna("").astype(str)
+    return table
+
+
+def _long_date(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _date_range(overview: dict) -> str:
+    if overview["first"] is None:
+        return "no dated article"
+    first, last = _long_date(overview["first"]), _long_date(overview["last"])
+    return first if first == last else f"{first} – {last}"
+
+
+def render_index(pages: list[dict], overview: dict, articles: pd.DataFrame, *,
+                 title: str = REPORT_TITLE, subtitle: str = "", footer: str = "",
+                 css: str | None = None) -> str:
+    """HTML of the report index. Every string that goes in is escaped.
+
+    Parameters
+    ----------
+    pages : one dict per page, in display order, with ``stem`` (the page is ``<stem>.html``),
+        ``title``, ``question`` and ``thumbnail`` (a ``data:`` URI, or "" for none).
+    overview : :func:`corpus_overview` of the corpus.
+    articles : :func:`index_articles` of the corpus.
+    title, subtitle, footer : plain text for the heading, the line under it and the footer.
+    css : the stylesheet; by default ``REPORT_CSS``, the one the notebook pages use.
+    """
+    from urllib.parse import quote
+
+    esc = html.escape
+    css = REPORT_CSS.read_text(encoding="utf-8") if css is None else css
+    cards = []
+    for page in pages:
+        href = esc(quote(f"{page['stem']}.html"))
+        if page.get("thumbnail"):
+            figure = f'<img src="{esc(page["thumbnail"])}" alt="{esc("Key figure: " + page["title"])}">'
+        else:
+            figure = '<span class="report-nofigure">No figure</span>'
+        cards.append(
+            f'<li class="report-card"><a class="report-thumb" href="{href}" tabindex="-1">{figure}</a>'
+            f'<div class="report-card-body"><h2><a href="{href}">{esc(page["title"])}</a></h2>'
+            f'<p>{esc(page["question"])}</p></div></li>')
+    facts = [("Articles", str(overview["articles"])), ("Published", _date_range(overview)),
+             ("Dated", f"{overview['dated']} of {overview['articles']}"),
+             ("Loading problems", str(overview["problems"]))]
+    fact_html = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{esc(str(row[c]))}</td>" for c in articles.columns) + "</tr>"
+        for row in articles.to_dict("records"))
+    head = "".join(f"<th>{esc(c)}</th>" for c in articles.columns)
+    more = overview["articles"] - len(articles)
+    more_html = f"<p>… and {more} more; the loading page lists every article.</p>" if more > 0 else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:Georgia,serif;max-width:46rem;margin:3rem auto;padding:0 1rem;"
-        "line-height:1.5;color:#222}li{margin-bottom:1.2rem}a{font-weight:bold;color:#1f5f8b}"
-        "ul{list-style:none;padding:0}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>"
-        f"<ul>\n{cards}\n</ul></body></html>\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(REPORT_CSP)}">\n'
+        f"<title>{esc(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        '<body class="report-index">\n<main>\n'
+        f'<header><h1>{esc(title)}</h1><p class="report-lede">{esc(subtitle)}</p></header>\n'
+        f'<dl class="report-facts">{fact_html}</dl>\n'
+        f'<ul class="report-cards">\n' + "\n".join(cards) + "\n</ul>\n"
+        '<section><h2>Articles in this corpus</h2><div class="report-table-wrap">'
+        f'<table class="report-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        f"</div>{more_html}</section>\n</main>\n"
+        f'<footer class="report-footer">{esc(footer)}</footer>\n</body>\n</html>\n'
     )
 
 
-def write_report_index(report_dir: str | Path, notebooks: list[str | Path], title: str,
-                       subtitle: str = "") -> Path:
-    """Write ``index.html`` in ``report_dir`` linking the HTML page of each notebook."""
-    pages = [notebook_summary(p) for p in sorted(notebooks, key=lambda p: Path(p).name)]
+def _figure_alt_texts(nb) -> None:
+    """Give each code cell the plain text of the markdown just before it, for image alt text."""
+    previous = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = [ln for ln in "".join(cell.source).splitlines() if ln.strip()]
+            previous = plain_markdown(lines[-1].lstrip("#")) if lines else previous
+        elif cell.cell_type == "code":
+            cell.metadata["report_alt"] = previous or "Figure"
+
+
+def notebook_html(nb: dict, *, title: str, footer: str = "", base_path: str | Path = "",
+                  index_label: str = "All findings") -> str:
+    """A notebook as a report page (HTML text): code and prompts hidden, the shared look.
+
+    Parameters
+    ----------
+    nb : an executed notebook (``NotebookNode`` or dict); it is not modified.
+    title : the page title. footer : plain text at the foot of the page.
+    base_path : folder that relative image paths in markdown cells are read from, so those
+        images are embedded too. index_label : text of the link back to the index.
+
+    Returns
+    -------
+    A standalone HTML document: images are ``data:`` URIs, no script and no external resource,
+    and a Content-Security-Policy (``REPORT_CSP``) that forbids scripts.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    node = nbformat.from_dict(json.loads(json.dumps(nb)))
+    node.metadata["title"] = title
+    _figure_alt_texts(node)
+    exporter = HTMLExporter(
+        template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(REPORT_TEMPLATE_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        embed_images=True)
+    resources = {"metadata": {"name": title, "path": str(base_path)},
+                 "report": {"csp": REPORT_CSP, "footer": footer, "index_label": index_label}}
+    body, _ = exporter.from_notebook_node(node, resources=resources)
+    return body
+
+
+def write_executed_notebook(source: str | Path, dest: str | Path, *, figures: str | Path,
+                            corpus: str | Path | None = None, timeout: int = CELL_TIMEOUT) -> Path:
+    """Execute a notebook top to bottom with papermill and write the executed copy to ``dest``.
+
+    The kernel (``python3`` of this environment) starts in the notebook's own folder, so its
+    default paths hold. ``figures`` replaces the ``FIGURES`` parameter and ``corpus``, when
+    given, the ``CORPUS`` parameter (both as absolute paths). Figures are drawn with the inline
+    backend whatever ``MPLBACKEND`` says, so they show in the page. ``timeout`` is in seconds
+    per cell. Raises ``RuntimeError`` naming the notebook, with papermill's last lines, when a
+    cell fails.
+    """
+    import os
+    import subprocess
+    import sys
+
+    source, dest = Path(source).resolve(), Path(dest).resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "papermill", str(source), str(dest), "--cwd", str(source.parent),
+           "--kernel", "python3", "--log-level", "WARNING", "--no-progress-bar",
+           "--execution-timeout", str(int(timeout)), "-r", "FIGURES", str(Path(figures).resolve())]
+    if corpus is not None:
+        cmd += ["-r", "CORPUS", str(Path(corpus).resolve())]
+    env = {**os.environ, "MPLBACKEND": INLINE_BACKEND}
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        lines = [ln for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
+        where = [ln for ln in lines if ln.startswith(("Exception encountered at", "Cell In[", "---->"))]
+        detail = "\n".join([*where[:1], *where[-2:], *lines[-1:]])
+        raise RuntimeError(f"{source.name} failed while building the report; the copy executed up "
+                           f"to the error is {dest}\n{detail}")
+    return dest
+
+
+def write_report_index(report_dir: str | Path, pages: list[dict], corpus: pd.DataFrame, *,
+                       title: str = REPORT_TITLE, subtitle: str = "", footer: str = "") -> Path:
+    """Write ``index.html`` into ``report_dir``: one card per page (see :func:`render_index`)
+    with the corpus's date range, article count and article list. Returns its path."""
     out = Path(report_dir) / "index.html"
-    out.write_text(render_index(pages, title, subtitle), encoding="utf-8")
+    html_text = render_index(pages, corpus_overview(corpus), index_articles(corpus),
+                             title=title, subtitle=subtitle, footer=footer)
+    out.write_text(html_text, encoding="utf-8")
     return out
+
+
+def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = None, *,
+                 corpus: str | Path | None = None, title: str = REPORT_TITLE,
+                 execute: bool = True, jobs: int = 2) -> Path:
+    """Build the HTML report: one page per notebook plus ``index.html``, in ``report_dir``.
+
+    Parameters
+    ----------
+    report_dir : output folder, created if needed. It ends up holding ``index.html``, one
+        ``NN_name.html`` per notebook (stale ``NN_*.html`` pages are removed) and, when
+        executing, ``notebooks/`` (the executed copies) and ``figures/`` (PNG + CSV).
+    notebooks : the notebooks, shown in file-name order; default :func:`report_notebooks`.
+    corpus : a corpus for :func:`load_corpus`, given to every notebook as ``CORPUS``; ``None``
+        keeps the notebooks' own default (the seeds).
+    title : the index heading.
+    execute : run the notebooks first (papermill; the analyses in parallel, ``jobs`` at a time,
+        then the ``00_`` findings notebook). ``False`` renders them as they are, e.g. the
+        committed notebooks, which nbval keeps equal to a fresh run on the seeds.
+
+    Returns
+    -------
+    Path of ``index.html``. The committed notebooks are never written; the project's
+    ``figures/`` is rewritten only for the seeds (``corpus=None``) and then copied into
+    ``report_dir/figures`` so the folder stands alone.
+    """
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = Path(report_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sources = sorted((Path(p) for p in (notebooks or report_notebooks())), key=lambda p: p.name)
+    corpus_path = Path(corpus) if corpus is not None else PROJECT_ROOT / "seeds"
+    rendered = sources
+    # The seeds' run refreshes the project's figures/ (same bytes when nothing changed);
+    # another corpus keeps its figures inside its own report folder.
+    figures = PROJECT_ROOT / "figures" if corpus is None else out / "figures"
+    if execute:
+        def run(source: Path) -> Path:
+            return write_executed_notebook(source, out / "notebooks" / source.name,
+                                           figures=figures, corpus=corpus)
+
+        analyses = [p for p in sources if not p.name.startswith(FINDINGS_PREFIX)]
+        findings = [p for p in sources if p.name.startswith(FINDINGS_PREFIX)]
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            done = dict(zip(analyses, pool.map(run, analyses), strict=True))
+        done.update({p: run(p) for p in findings})
+        rendered = [done[p] for p in sources]
+        if corpus is None:
+            shutil.copytree(figures, out / "figures", dirs_exist_ok=True)
+        footer = ("Code is hidden. The executed notebooks are in notebooks/; every figure, "
+                  "with the data it plots as CSV, is in figures/.")
+    else:
+        footer = "Code is hidden; the notebooks in the project's notebooks/ folder hold it."
+    footer = f"{title} · corpus: {corpus_path.name} · {footer}"
+
+    pages = []
+    for source, path in zip(sources, rendered, strict=True):
+        nb = read_notebook(path)
+        page = notebook_summary(nb, source.stem)
+        png = key_figure(nb)
+        page["thumbnail"] = thumbnail_data_uri(png) if png else ""
+        page_html = notebook_html(nb, title=page["title"], footer=footer, base_path=path.parent)
+        (out / f"{source.stem}.html").write_text(page_html, encoding="utf-8")
+        pages.append(page)
+    current = {f"{p['stem']}.html" for p in pages}
+    for stale in out.glob("[0-9][0-9]_*.html"):
+        if stale.name not in current:
+            stale.unlink()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)  # the loading page reports them
+        loaded = load_corpus(corpus_path)
+    return write_report_index(out, pages, loaded, title=title, footer=footer,
+                              subtitle=f"Corpus: {corpus_path.name}. One page per notebook; "
+                                       "each states its question, its evidence and its limits.")
