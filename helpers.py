@@ -34,7 +34,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -991,19 +991,21 @@ def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
-        quotes = extract_quotes(text)
+        table = extract_quotes(text)
+        quotes = [(q_start, q_end, name, kind) for q_start, q_end, name, kind in zip(
+            table["start"], table["end"], table["speaker"], table["speaker_type"], strict=True) if name != ""]
         last_person = ""
         cursor = 0
+        block = []
         for sent_id, sentence in enumerate(split_sentences(text)):
             start = text.find(sentence, cursor)
             end = start + len(sentence)
             cursor = max(cursor, end) if start >= 0 else cursor
-            inside = quotes[(quotes["start"] < end) & (quotes["end"] > start) & (quotes["speaker"] != "")]
+            inside = next((q for q in quotes if q[0] < end and q[1] > start), None)
             speaker, stype = attribute_sentence(sentence)
             attribution = "reported"
-            if len(inside):
-                first = inside.iloc[0]
-                speaker, stype, attribution = first["speaker"], first["speaker_type"], "quote"
+            if inside is not None:
+                speaker, stype, attribution = inside[2], inside[3], "quote"
             elif stype == "pronoun":
                 speaker, stype, attribution = (last_person, "person", "pronoun") if last_person \
                     else ("author", "author", "author")
@@ -1011,10 +1013,10 @@ def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
                 attribution = "author"
             if stype == "person" and attribution != "author":
                 last_person = speaker
-            rows.append({"doc_id": doc_id, "sent_id": sent_id, "sentence": sentence,
-                         "speaker": speaker, "speaker_type": stype, "attribution": attribution})
-        if rows:
-            block = [r for r in rows if r["doc_id"] == doc_id]
+            block.append({"doc_id": doc_id, "sent_id": sent_id, "sentence": sentence,
+                          "speaker": speaker, "speaker_type": stype, "attribution": attribution})
+        rows.extend(block)
+        if block:
             expanded = canonical_speakers(pd.Series([r["speaker"] for r in block]), text)
             for row, name in zip(block, expanded, strict=True):
                 row["speaker"] = name
@@ -1867,6 +1869,10 @@ def _marker(kind: str) -> re.Pattern:
     return next(rx for rx, _, k in _stance_patterns()["markers"] if k == kind)
 
 
+STANCE_TEXT_CACHE = 2**16  # sentences whose stance text is memoised; each is needed 2-5 times
+
+
+@lru_cache(maxsize=STANCE_TEXT_CACHE)
 def stance_text(sentence: str) -> str:
     """Normalised, lower-cased sentence on which every stance pattern runs.
 
@@ -1875,6 +1881,11 @@ def stance_text(sentence: str) -> str:
     in the result are offsets in ``normalize_text(sentence)`` with spaces collapsed.
     """
     text = re.sub(r"\s+", " ", normalize_text(sentence)).strip()
+    lowered = text.lower()
+    # str.lower maps a final capital sigma by context; otherwise equal lengths mean every
+    # character was lowered to exactly one character, the per-character rule below
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        return lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
@@ -1886,10 +1897,14 @@ def target_spans(sentence: str) -> list[tuple[int, int, str]]:
     outside) or ``R3-access`` (access to advanced chips; counts only beside a named
     measure, see :func:`detect_targets`). Sorted by position.
     """
-    text = stance_text(sentence)
+    return list(_target_spans(stance_text(sentence)))
+
+
+@lru_cache(maxsize=STANCE_TEXT_CACHE)
+def _target_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     spans = {(m.start(), m.end(), rule) for rx, rule, _ in _stance_patterns()["target"]
              for m in rx.finditer(text)}
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT) -> pd.DataFrame:
@@ -2280,16 +2295,20 @@ def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None) 
     DataFrame ``doc_id, n_target, n_favor, n_against, net``, one row per article, in
     corpus order.
     """
-    table = stance_sentences(corpus) if sentences is None else sentences
-    rows = []
-    for doc_id in corpus["doc_id"]:
-        part = table[table["doc_id"] == doc_id]
-        target = part[part["mentions_target"].astype(bool)]
-        favor = int((target["stance"] == "favor").sum())
-        against = int((target["stance"] == "against").sum())
-        rows.append({"doc_id": doc_id, "n_target": len(target), "n_favor": favor,
-                     "n_against": against, "net": round((favor - against) / max(1, favor + against), 4)})
-    return pd.DataFrame(rows, columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
+    if sentences is None:  # the counts need no speakers, so skip attributing them
+        table = rule_stances(detect_targets(corpus_sentences(corpus)))
+    else:
+        table = sentences
+    target = table[table["mentions_target"].astype(bool)]
+    counts = pd.crosstab(target["doc_id"], target["stance"]).reindex(
+        index=corpus["doc_id"], columns=["favor", "against"], fill_value=0)
+    favor = counts["favor"].to_numpy(dtype=int)
+    against = counts["against"].to_numpy(dtype=int)
+    n_target = target.groupby("doc_id").size().reindex(corpus["doc_id"], fill_value=0)
+    net = [round((f - a) / max(1, f + a), 4) for f, a in zip(favor.tolist(), against.tolist(), strict=True)]
+    return pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "n_target": n_target.to_numpy(dtype=int),
+                         "n_favor": favor, "n_against": against, "net": net},
+                        columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
 
 
 def speaker_stance(details: pd.DataFrame) -> pd.DataFrame:
@@ -3114,3 +3133,204 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     return write_report_index(out, pages, loaded, title=title, footer=footer,
                               subtitle=f"Corpus: {corpus_path.name}. One page per notebook; "
                                        "each states its question, its evidence and its limits.")
+
+
+# ======================================================================================
+# scale
+# ======================================================================================
+# Synthetic corpora for benchmarks and tests, and the Dask path for corpora too large for
+# one process. The Dask functions map the per-article functions above over partitions;
+# they hold no analysis logic of their own.
+
+SYNTH_GENERATED_SHARE = 0.15  # share of words replaced by made-up tokens: the vocabulary keeps growing
+SYNTH_VOCAB = 100_000  # made-up tokens (names, places, jargon), drawn with Zipf-like frequencies
+SYNTH_ZIPF_SHIFT = 2.7  # Zipf–Mandelbrot offset of the made-up tokens' frequencies
+SYNTH_NAME_SHARE = 0.3  # made-up tokens written capitalised, as names are
+SYNTH_MIN_WORDS = 6  # a sentence ends at a full stop only after this many words
+SYNTH_MAX_WORDS = 40  # and always after this many
+SYNTH_PARAGRAPHS = (6, 16)  # paragraphs per article (uniform, inclusive)
+SYNTH_SENTENCES = (1, 3)  # sentences per paragraph (uniform, inclusive)
+SYNTH_COPY_SHARE = 0.05  # articles planted as near-duplicates of an earlier original
+SYNTH_EXACT_SHARE = 0.02  # articles planted as exact copies (the loader flags them)
+SYNTH_EDIT_RATE = 0.03  # share of a near-duplicate's words replaced
+SYNTH_UNDATED_SHARE = 0.1  # articles without a date, as in real exports
+SYNTH_OUTLETS = 20  # made-up outlet names
+SYNTH_BATCH = 20_000  # sentences generated at once; bounds the generator's memory
+EXPORT_COLUMNS = ["stories_id", "title", "publish_date", "media_name", "url", "text", "notes"]
+
+
+def _made_up_words(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` distinct pronounceable made-up lowercase words of 1–3 syllables."""
+    onsets = np.array(["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v",
+                       "w", "z", "br", "ch", "dr", "gr", "kl", "pr", "sh", "st", "tr", "th", "x"])
+    vowels = np.array(["a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "y"])
+    codas = np.array(["", "", "", "n", "r", "s", "l", "t", "m", "nd", "st", "rk", "ng"])
+    found: dict[str, None] = {}
+    while len(found) < n:
+        size = 2 * (n - len(found)) + 16
+        n_syl = rng.integers(1, 4, size)
+        syllables = (onsets[rng.integers(len(onsets), size=(size, 4))]
+                     + vowels[rng.integers(len(vowels), size=(size, 4))]
+                     + codas[rng.integers(len(codas), size=(size, 4))])
+        for i in range(size):
+            found.setdefault("".join(syllables[i, :n_syl[i]]), None)
+            if len(found) == n:
+                break
+    return np.array(list(found), dtype=object)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A word-level Markov chain (order 1): successors of token ``t`` are
+    ``succ[offset[t]:offset[t + 1]]``, with repeats, so sampling follows their frequency."""
+
+    vocab: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    offset: np.ndarray
+    succ: np.ndarray
+
+
+def _markov_chain(texts: list[str]) -> _Chain:
+    """Fit the chain on whitespace tokens of each paragraph; punctuation stays on the words."""
+    index: dict[str, int] = {}
+    pairs: list[tuple[int, int]] = []
+    starts: list[int] = []
+    for text in texts:
+        for paragraph in text.split("\n"):
+            ids = [index.setdefault(w, len(index)) for w in paragraph.split()]
+            if ids:
+                starts.append(ids[0])
+                pairs.extend(zip(ids, ids[1:], strict=False))
+    vocab = np.array(list(index), dtype=object)
+    ends = np.array([bool(re.search(r"[.!?][\"”’')]?$", w)) for w in vocab], dtype=bool)
+    for a, b in pairs:
+        if ends[a]:
+            starts.append(b)
+    pair_arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((pair_arr[:, 1], pair_arr[:, 0]))
+    pair_arr = pair_arr[order]
+    offset = np.searchsorted(pair_arr[:, 0], np.arange(len(vocab) + 1)).astype(np.int64)
+    return _Chain(vocab, np.array(sorted(starts), dtype=np.int64), ends, offset, pair_arr[:, 1].copy())
+
+
+def _chain_sentences(chain: _Chain, rng: np.random.Generator, n: int, made_up: np.ndarray,
+                     made_up_cdf: np.ndarray) -> list[str]:
+    """``n`` sentences walked on the chain, with made-up tokens swapped in for plain words."""
+    words = np.concatenate([chain.vocab, made_up])
+    plain = np.concatenate([np.array([w.isalpha() for w in chain.vocab], dtype=bool),
+                            np.zeros(len(made_up), dtype=bool)])
+    out: list[str] = []
+    for lo in range(0, n, SYNTH_BATCH):
+        size = min(SYNTH_BATCH, n - lo)
+        grid = np.full((size, SYNTH_MAX_WORDS), -1, dtype=np.int64)
+        cur = chain.starts[rng.integers(len(chain.starts), size=size)]
+        active = np.ones(size, dtype=bool)
+        for step in range(SYNTH_MAX_WORDS):
+            grid[active, step] = cur[active]
+            n_succ = chain.offset[cur + 1] - chain.offset[cur]
+            active &= ~((n_succ == 0) | (chain.ends[cur] & (step + 1 >= SYNTH_MIN_WORDS)))
+            if not active.any():
+                break
+            pick = chain.offset[cur] + (rng.random(size) * np.maximum(n_succ, 1)).astype(np.int64)
+            cur = np.where(active, chain.succ[np.minimum(pick, len(chain.succ) - 1)], cur)
+        swap = (grid >= 0) & plain[np.maximum(grid, 0)] & (rng.random(grid.shape) < SYNTH_GENERATED_SHARE)
+        drawn = np.searchsorted(made_up_cdf, rng.random(int(swap.sum())))
+        grid[swap] = len(chain.vocab) + np.minimum(drawn, len(made_up) - 1)
+        for row in grid:
+            ids = row[row >= 0]
+            sentence = " ".join(words[ids])
+            ended = ids[-1] < len(chain.vocab) and chain.ends[ids[-1]]
+            out.append(sentence if ended else sentence + ".")
+    return out
+
+
+def _edit_text(text: str, rng: np.random.Generator, made_up: np.ndarray, rate: float) -> str:
+    """Replace each word of ``text`` with a made-up token with probability ``rate``."""
+    lines = []
+    for line in text.split("\n"):
+        words = line.split(" ")
+        for i in np.flatnonzero(rng.random(len(words)) < rate):
+            words[i] = str(made_up[rng.integers(len(made_up))])
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
+                     copy_share: float = SYNTH_COPY_SHARE,
+                     exact_share: float = SYNTH_EXACT_SHARE) -> pd.DataFrame:
+    """A synthetic export of ``n_docs`` varied articles, with planted copies.
+
+    Sentences are walked on a word-level Markov chain (order 1) fitted on the clean text of
+    ``source`` (e.g. the seeds), and ``SYNTH_GENERATED_SHARE`` of the plain words are then
+    replaced by made-up tokens drawn with Zipf-like frequencies from ``SYNTH_VOCAB`` of them,
+    so the vocabulary grows with the corpus as real coverage does. Articles have 6–16
+    paragraphs of 1–3 sentences and no paragraph is reused, except by planting: a share
+    ``exact_share`` of articles copy an earlier original exactly, and ``copy_share`` copy one
+    with ``SYNTH_EDIT_RATE`` of the words replaced and sometimes the last paragraph cut.
+    Dates are spread over 2024; ``SYNTH_UNDATED_SHARE`` are undated.
+
+    Parameters
+    ----------
+    source : a corpus from :func:`load_corpus`; only ``text`` is used. With no text at all
+        the chain is fitted on made-up words alone.
+    n_docs : number of articles.
+    seed : the random seed; the same seed and source give the same export.
+
+    Returns
+    -------
+    DataFrame ``EXPORT_COLUMNS`` (Media Cloud names, as :func:`load_corpus` reads them), one
+    row per article, ``stories_id`` ``s000000`` … in order; ``notes`` names the original of a
+    planted copy ("exact copy of s000012" / "near copy of s000012"), else empty.
+    """
+    rng = np.random.default_rng(seed)
+    made_up = _made_up_words(rng, SYNTH_VOCAB)
+    names = rng.random(len(made_up)) < SYNTH_NAME_SHARE
+    made_up[names] = [w.capitalize() for w in made_up[names]]
+    weights = 1.0 / (np.arange(1, len(made_up) + 1) + SYNTH_ZIPF_SHIFT)
+    cdf = np.cumsum(weights) / weights.sum()
+    chain = _markov_chain(source["text"].fillna("").astype(str).tolist() if len(source) else [])
+    if not len(chain.starts) or not len(chain.succ):
+        chain = _markov_chain([" ".join(made_up[:500]) + "."])
+    n_par = rng.integers(SYNTH_PARAGRAPHS[0], SYNTH_PARAGRAPHS[1] + 1, n_docs)
+    n_sent = [rng.integers(SYNTH_SENTENCES[0], SYNTH_SENTENCES[1] + 1, k) for k in n_par]
+    sentences = iter(_chain_sentences(chain, rng, int(sum(s.sum() for s in n_sent)) + n_docs,
+                                      made_up, cdf))
+    outlets = [f"The {w.capitalize()} {kind}" for w, kind in
+               zip(_made_up_words(rng, SYNTH_OUTLETS),
+                   rng.choice(["Times", "Post", "Herald", "Daily", "Wire"], SYNTH_OUTLETS), strict=True)]
+    days = rng.integers(0, 366, n_docs)
+    undated = rng.random(n_docs) < SYNTH_UNDATED_SHARE
+    roll = rng.random(n_docs)
+    rows, originals = [], []
+    for n in range(n_docs):
+        headline = " ".join(next(sentences).rstrip(".!?\"”’'").split()[:12])
+        text = "\n".join(" ".join(next(sentences) for _ in range(k)) for k in n_sent[n])
+        notes = ""
+        if originals and roll[n] < exact_share + copy_share:
+            base = originals[int(rng.integers(len(originals)))]
+            headline = rows[base]["title"]
+            if roll[n] < exact_share:
+                text, notes = rows[base]["text"], f"exact copy of {rows[base]['stories_id']}"
+            else:
+                paragraphs = rows[base]["text"].split("\n")
+                if rng.random() < 0.3:
+                    paragraphs = paragraphs[:-1]
+                text = _edit_text("\n".join(paragraphs), rng, made_up, SYNTH_EDIT_RATE)
+                notes = f"near copy of {rows[base]['stories_id']}"
+        else:
+            originals.append(n)
+        date = "" if undated[n] else str((pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(days[n]))).date())
+        rows.append({"stories_id": f"s{n:06d}", "title": headline, "publish_date": date,
+                     "media_name": outlets[int(rng.integers(len(outlets)))],
+                     "url": f"https://example.org/{n:06d}", "text": text, "notes": notes})
+    return pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+
+
+def planted_copies(export: pd.DataFrame) -> pd.DataFrame:
+    """The planted copies of :func:`synthetic_export`: ``doc_a`` (original), ``doc_b``, ``kind``."""
+    found = export["notes"].str.extract(r"^(exact|near) copy of (\S+)$")
+    keep = found[1].notna()
+    table = pd.DataFrame({"doc_a": found.loc[keep, 1], "doc_b": export.loc[keep, "stories_id"],
+                          "kind": found.loc[keep, 0]})
+    return table.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
