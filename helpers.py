@@ -34,7 +34,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +127,13 @@ class _LoadLog:
         if self.strict:
             raise ValueError(message)
         warnings.warn(f"{message} ({action})", CorpusWarning, stacklevel=3)
+        self.problems.append({"file": file, "problem": problem, "action": action})
+
+
+class _QuietLog(_LoadLog):
+    """Collects problems without warning, to be replayed in order by a :class:`_LoadLog`."""
+
+    def report(self, file: str, problem: str, action: str) -> None:
         self.problems.append({"file": file, "problem": problem, "action": action})
 
 
@@ -341,8 +348,55 @@ def _read_source_bytes(path: Path, log: _LoadLog) -> tuple[str, str] | None:
     return None
 
 
+TABLE_CHUNK_ROWS = 5000  # rows parsed at a time from a UTF-8 export; bounds the parser's memory
+
+
+def _table_chunks(path: Path):
+    """Parse a UTF-8 CSV or JSONL export in chunks of ``TABLE_CHUNK_ROWS`` rows, streaming.
+
+    Raises ``UnicodeDecodeError`` for text that is not UTF-8 (the caller then decodes the
+    whole file with the fallback encodings) and ``ValueError`` for malformed input.
+    """
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8") as handle:
+            batch = []
+            for line in handle:
+                if line.strip():
+                    batch.append(json.loads(line))
+                if len(batch) == TABLE_CHUNK_ROWS:
+                    yield _json_records(batch)
+                    batch = []
+            if batch:
+                yield _json_records(batch)
+    else:
+        yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
+                               chunksize=TABLE_CHUNK_ROWS)
+
+
+def _json_records(records: list) -> pd.DataFrame:
+    if not all(isinstance(r, dict) for r in records):
+        raise ValueError("every JSONL line must be a JSON object")
+    return pd.DataFrame.from_records(records)
+
+
 def _read_table(path: Path, log: _LoadLog) -> pd.DataFrame | None:
-    """Read a CSV or JSONL file into strings, reporting any failure by file name."""
+    """Read a CSV or JSONL file into strings, reporting any failure by file name.
+
+    A UTF-8 file without a byte-order mark is parsed in chunks as it is read; any other
+    file is decoded whole (UTF-8 with BOM, then cp1252) and parsed at once.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+        if head.strip() and not head.startswith(b"\xef\xbb\xbf"):
+            decode_bytes(head)  # empty and binary files are reported as before
+            chunks = list(_table_chunks(path))
+            if not chunks:
+                raise ValueError("no rows")
+            table = pd.concat(chunks, ignore_index=True)
+            return table.astype(object).where(table.notna(), "").astype(str)
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError, csv.Error, OSError):
+        pass  # decoded whole below, which reports the problem by name
     decoded = _read_source_bytes(path, log)
     if decoded is None:
         return None
@@ -569,8 +623,39 @@ def _write_cached(corpus: pd.DataFrame, folder: Path) -> None:
     load_problems(corpus).to_parquet(folder / "problems.parquet", index=False)
 
 
+PROGRESS_MIN_RECORDS = 2000  # loads shorter than this show no progress bar
+
+
+def clean_records(records: list[dict]) -> list[tuple[dict | None, list[dict], list[dict]]]:
+    """Clean input records independently: ``(row, audit rows, problems)`` for each.
+
+    The per-article step of :func:`load_corpus` (``row`` is ``None`` when nothing is left);
+    problems are collected, not warned, so the caller reports them in input order. Used
+    as it is by the Dask path (:func:`map_partitions_dask`).
+    """
+    return list(_clean_each(records))
+
+
+def _clean_each(records: list[dict]):
+    for record in records:
+        log = _QuietLog(strict=False)
+        row, audit = _build_row(record, log)
+        yield row, audit, log.problems
+
+
+def _show_progress(progress: bool | None, n: int) -> bool:
+    """``progress=None`` shows a bar only for long loads on an interactive terminal, so
+    notebooks (nbval, papermill: stderr is not a terminal) stay silent."""
+    import sys
+
+    if progress is None:
+        return n >= PROGRESS_MIN_RECORDS and sys.stderr is not None and sys.stderr.isatty()
+    return bool(progress)
+
+
 def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
-                cache_dir: str | Path | None = None) -> pd.DataFrame:
+                cache_dir: str | Path | None = None, progress: bool | None = None,
+                client: object | None = None) -> pd.DataFrame:
     """Load, clean and audit a corpus of news articles.
 
     Parameters
@@ -585,6 +670,11 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
     cache_dir : if given, the cleaned corpus is cached there as Parquet under a key made
         from the inputs' content (:func:`corpus_fingerprint`); a changed input, or changed
         cleaning rules, makes a new key. A cached load repeats the original warnings.
+    progress : show a tqdm progress bar (on stderr) while articles are cleaned; ``None``
+        shows one only for ``PROGRESS_MIN_RECORDS`` or more articles and only when stderr
+        is a terminal, so notebooks run by nbval or papermill stay silent.
+    client : a ``dask.distributed.Client``; if given, articles are cleaned on its workers
+        (:func:`clean_records` over partitions). The result is the same as without it.
 
     Returns
     -------
@@ -604,7 +694,7 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
             for problem in load_problems(corpus).itertuples():
                 log.report(problem.file, problem.problem, problem.action)
             return corpus
-        corpus = load_corpus(path, strict=strict)
+        corpus = load_corpus(path, strict=strict, progress=progress, client=client)
         _write_cached(corpus, cached)
         return corpus
     log = _LoadLog(strict=strict)
@@ -618,13 +708,30 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
         raise ValueError(f"{path.name}: no such file or folder")
 
     seen_ids: set[str] = set()
+    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r["file"]))
+    unique = []
+    for record in ordered:
+        if str(record["doc_id"]) not in seen_ids:
+            seen_ids.add(str(record["doc_id"]))
+            unique.append(record)
+    if client is not None:
+        built = iter(map_partitions_dask(clean_records, unique, client))
+    else:
+        built = _clean_each(unique)
+    if _show_progress(progress, len(unique)):
+        from tqdm.auto import tqdm
+
+        built = iter(tqdm(built, total=len(unique), desc="cleaning articles", unit="article"))
+    seen_ids = set()
     rows, audit = [], []
-    for record in sorted(records, key=lambda r: (str(r["doc_id"]), r["file"])):
+    for record in ordered:  # problems are reported in the same order as cleaning one by one
         if str(record["doc_id"]) in seen_ids:
             log.report(record["file"], f"doc_id {record['doc_id']} is used twice", "skipped")
             continue
         seen_ids.add(str(record["doc_id"]))
-        row, row_audit = _build_row(record, log)
+        row, row_audit, problems = next(built)
+        for problem in problems:
+            log.report(**problem)
         audit.extend(row_audit)
         if row is not None:
             rows.append(row)
@@ -3258,13 +3365,14 @@ def _edit_text(text: str, rng: np.random.Generator, made_up: np.ndarray, rate: f
 
 def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
                      copy_share: float = SYNTH_COPY_SHARE,
-                     exact_share: float = SYNTH_EXACT_SHARE) -> pd.DataFrame:
+                     exact_share: float = SYNTH_EXACT_SHARE,
+                     paragraphs: tuple[int, int] = SYNTH_PARAGRAPHS) -> pd.DataFrame:
     """A synthetic export of ``n_docs`` varied articles, with planted copies.
 
     Sentences are walked on a word-level Markov chain (order 1) fitted on the clean text of
     ``source`` (e.g. the seeds), and ``SYNTH_GENERATED_SHARE`` of the plain words are then
     replaced by made-up tokens drawn with Zipf-like frequencies from ``SYNTH_VOCAB`` of them,
-    so the vocabulary grows with the corpus as real coverage does. Articles have 6–16
+    so the vocabulary grows with the corpus as real coverage does. Articles have 6–16 (``paragraphs``)
     paragraphs of 1–3 sentences and no paragraph is reused, except by planting: a share
     ``exact_share`` of articles copy an earlier original exactly, and ``copy_share`` copy one
     with ``SYNTH_EDIT_RATE`` of the words replaced and sometimes the last paragraph cut.
@@ -3276,6 +3384,7 @@ def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
         the chain is fitted on made-up words alone.
     n_docs : number of articles.
     seed : the random seed; the same seed and source give the same export.
+    paragraphs : fewest and most paragraphs per article (e.g. ``(1, 2)`` for quick tests).
 
     Returns
     -------
@@ -3292,7 +3401,7 @@ def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
     chain = _markov_chain(source["text"].fillna("").astype(str).tolist() if len(source) else [])
     if not len(chain.starts) or not len(chain.succ):
         chain = _markov_chain([" ".join(made_up[:500]) + "."])
-    n_par = rng.integers(SYNTH_PARAGRAPHS[0], SYNTH_PARAGRAPHS[1] + 1, n_docs)
+    n_par = rng.integers(paragraphs[0], paragraphs[1] + 1, n_docs)
     n_sent = [rng.integers(SYNTH_SENTENCES[0], SYNTH_SENTENCES[1] + 1, k) for k in n_par]
     sentences = iter(_chain_sentences(chain, rng, int(sum(s.sum() for s in n_sent)) + n_docs,
                                       made_up, cdf))
@@ -3314,7 +3423,7 @@ def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
                 text, notes = rows[base]["text"], f"exact copy of {rows[base]['stories_id']}"
             else:
                 paragraphs = rows[base]["text"].split("\n")
-                if rng.random() < 0.3:
+                if rng.random() < 0.3 and len(paragraphs) > 1:
                     paragraphs = paragraphs[:-1]
                 text = _edit_text("\n".join(paragraphs), rng, made_up, SYNTH_EDIT_RATE)
                 notes = f"near copy of {rows[base]['stories_id']}"
@@ -3334,3 +3443,101 @@ def planted_copies(export: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({"doc_a": found.loc[keep, 1], "doc_b": export.loc[keep, "stories_id"],
                           "kind": found.loc[keep, 0]})
     return table.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
+
+
+# --- Dask: the per-article steps on a cluster -----------------------------------------
+
+DASK_PARTITIONS_PER_WORKER = 4  # a few partitions per worker keep every worker busy to the end
+
+
+def _n_partitions(client, n_items: int, npartitions: int | None) -> int:
+    if npartitions:
+        return max(1, min(npartitions, n_items))
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    return max(1, min(n_items, DASK_PARTITIONS_PER_WORKER * workers))
+
+
+def map_partitions_dask(func, items: list, client, npartitions: int | None = None) -> list:
+    """Apply ``func`` (a list in, a list of the same length out) to partitions of ``items``
+    on a Dask cluster with ``dask.bag``; the outputs come back concatenated, in input order.
+
+    ``client`` is a ``dask.distributed.Client`` (a ``LocalCluster``'s or a remote scheduler's).
+    ``func`` must be importable on the workers (any function of this module is).
+    """
+    import dask.bag as db
+
+    if not items:
+        return []
+    bag = db.from_sequence(items, npartitions=_n_partitions(client, len(items), npartitions))
+    return list(client.compute(bag.map_partitions(func)).result())
+
+
+def _article_chunks(corpus: pd.DataFrame, n: int) -> list[pd.DataFrame]:
+    """``corpus`` split into ``n`` runs of whole articles, without ``attrs`` (the audit stays)."""
+    plain = corpus.copy()
+    plain.attrs = {}
+    bounds = np.linspace(0, len(plain), n + 1).astype(int)
+    return [plain.iloc[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
+
+
+def _apply_each(func, items: list) -> list:
+    return [func(item) for item in items]
+
+
+def _frames(func, corpus: pd.DataFrame, client, npartitions: int | None) -> pd.DataFrame:
+    """``func`` (articles in, one table out) over runs of articles on the cluster, concatenated."""
+    chunks = _article_chunks(corpus, _n_partitions(client, max(len(corpus), 1), npartitions))
+    if not chunks:
+        return func(corpus)
+    parts = map_partitions_dask(partial(_apply_each, func), chunks, client, npartitions=len(chunks))
+    return pd.concat(parts, ignore_index=True)
+
+
+def stance_sentences_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`stance_sentences` run on a Dask cluster, articles split over the workers.
+
+    Every step of the stance model looks within one article only, so the result equals
+    ``stance_sentences(corpus)`` row for row.
+    """
+    return _frames(stance_sentences, corpus, client, npartitions)
+
+
+def article_stance_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`article_stance` run on a Dask cluster; equals ``article_stance(corpus)``."""
+    return _frames(article_stance, corpus, client, npartitions)
+
+
+def _ngram_counts(texts: list[str]) -> list[Counter]:
+    """:func:`term_ngrams` of each text, counted: the term model's per-article step."""
+    return [Counter(term_ngrams(text)) for text in texts]
+
+
+def fit_term_model_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> TermModel:
+    """:func:`fit_term_model` with the per-article n-gram counting done on a Dask cluster.
+
+    Workers count each article's :func:`term_ngrams`; the client builds the vocabulary
+    (alphabetical, as scikit-learn orders it) and the sparse count matrix, then weights it
+    with the same ``TfidfTransformer``. The model's matrices and terms equal those of
+    ``fit_term_model(corpus)``; its vectorizer has the vocabulary fixed, so
+    :func:`term_counts` and :func:`term_trends` work on it unchanged.
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    texts = corpus["text"].fillna("").astype(str).tolist()
+    counted = map_partitions_dask(_ngram_counts, texts, client, npartitions)
+    terms = sorted(set().union(*counted)) if counted else []
+    if not terms:
+        return fit_term_model(corpus)
+    index = {term: i for i, term in enumerate(terms)}
+    indptr = np.cumsum([0] + [len(c) for c in counted])
+    indices = np.fromiter((index[t] for c in counted for t in c), dtype=np.int64, count=indptr[-1])
+    values = np.fromiter((v for c in counted for v in c.values()), dtype=np.int64, count=indptr[-1])
+    counts = sparse.csr_matrix((values, indices, indptr), shape=(len(texts), len(terms)))
+    counts.sort_indices()
+    vectorizer = CountVectorizer(analyzer=term_ngrams, vocabulary=index)
+    vectorizer._validate_vocabulary()
+    transformer = TfidfTransformer(sublinear_tf=True)
+    tfidf = transformer.fit_transform(counts).tocsr()
+    return TermModel(vectorizer, transformer, corpus["doc_id"].astype(str).to_numpy(),
+                     np.array(terms, dtype=object), counts, tfidf)
