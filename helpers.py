@@ -332,10 +332,16 @@ def parse_date(value: object) -> pd.Timestamp:
     """
     if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
         return pd.NaT
-    stamp = pd.to_datetime(str(value).strip(), errors="coerce", utc=True)
+    stamp = _parse_date_text(str(value).strip())
     if pd.isna(stamp):
         raise ValueError(f"unparseable date {str(value)!r}")
-    return stamp.tz_convert(None).normalize()
+    return stamp
+
+
+@lru_cache(maxsize=2**14)  # exports repeat the same few hundred dates; parsing one costs ~0.5 ms
+def _parse_date_text(text: str) -> pd.Timestamp:
+    stamp = pd.to_datetime(text, errors="coerce", utc=True)
+    return pd.NaT if pd.isna(stamp) else stamp.tz_convert(None).normalize()
 
 
 def _read_source_bytes(path: Path, log: _LoadLog) -> tuple[str, str] | None:
