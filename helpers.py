@@ -3547,3 +3547,75 @@ def fit_term_model_dask(corpus: pd.DataFrame, client, npartitions: int | None = 
     tfidf = transformer.fit_transform(counts).tocsr()
     return TermModel(vectorizer, transformer, corpus["doc_id"].astype(str).to_numpy(),
                      np.array(terms, dtype=object), counts, tfidf)
+
+
+# --- the pipeline at scale, and the recorded benchmark ----------------------------------
+
+BENCH_STAGES = ("load_clean", "terms_top_terms", "term_trends", "article_stance", "overlap_pairs",
+                "pipeline_total", "bare_tfidf")  # benchmark stages, in pipeline order
+
+
+def run_pipeline(corpus: pd.DataFrame, freq: str = "M") -> dict[str, pd.DataFrame]:
+    """Every analysis the benchmark times, on one loaded corpus, with one term model.
+
+    Returns ``{"top_terms", "term_trends", "article_stance", "overlap_pairs"}`` (the last only
+    when the overlap section is present), each the table its function returns.
+    """
+    model = fit_term_model(corpus)
+    out = {"top_terms": top_terms(corpus, model=model),
+           "term_trends": term_trends(corpus, freq=freq, model=model),
+           "article_stance": article_stance(corpus)}
+    pairs = globals().get("overlap_pairs")
+    if pairs is not None:
+        out["overlap_pairs"] = pairs(corpus)
+    return out
+
+
+def pipeline_shapes(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows and columns of each table :func:`run_pipeline` returned, in its order."""
+    return pd.DataFrame([{"table": name, "rows": len(table), "columns": table.shape[1]}
+                         for name, table in results.items()], columns=["table", "rows", "columns"])
+
+
+def read_benchmark(path: str | Path) -> pd.DataFrame:
+    """The recorded benchmark (``benchmarks/results.csv``); empty when the file is missing."""
+    columns = ["articles", "stage", "seconds", "docs_per_s", "mb_per_s", "peak_rss_mb", "x_bare_tfidf",
+               "s_per_1k_docs", "scaling_vs_smallest"]
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    table = pd.read_csv(path)
+    return table[table["stage"].isin(BENCH_STAGES)].reindex(columns=columns).reset_index(drop=True)
+
+
+def scaling_table(bench: pd.DataFrame, value: str = "seconds") -> pd.DataFrame:
+    """One benchmark measure as stages × corpus sizes, stages in pipeline order."""
+    wide = bench.pivot_table(index="stage", columns="articles", values=value, aggfunc="first")
+    order = [s for s in BENCH_STAGES if s in wide.index]
+    return wide.reindex(order).round(3)
+
+
+def plot_scaling(bench: pd.DataFrame):
+    """Seconds against articles on log–log axes, one line per stage; the dotted grey line is
+    linear scaling from the smallest corpus's pipeline total."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    for stage in [s for s in BENCH_STAGES if s in set(bench["stage"])]:
+        part = bench[bench["stage"] == stage].sort_values("articles")
+        style = {"pipeline_total": dict(color="black", lw=2.5), "bare_tfidf": dict(color="grey", ls="--")}
+        ax.plot(part["articles"], part["seconds"], marker="o", label=stage, **style.get(stage, {}))
+    total = bench[bench["stage"] == "pipeline_total"].sort_values("articles")
+    if len(total):
+        n0, t0 = total["articles"].iloc[0], total["seconds"].iloc[0]
+        sizes = total["articles"].to_numpy(dtype=float)
+        ax.plot(sizes, t0 * sizes / n0, ls=":", color="lightgrey", label="linear from smallest")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("articles in the synthetic corpus")
+    ax.set_ylabel("wall time (s)")
+    ax.set_title("Pipeline stages by corpus size (recorded benchmark)")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
