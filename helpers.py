@@ -2820,6 +2820,1202 @@ def plot_stance_bars(table: pd.DataFrame, labels: pd.Series | list | None = None
 # overlap
 # ======================================================================================
 
+# Every threshold of the overlap analysis is set here, once, with the reason for its value.
+# `benchmarks/overlap_results.md` shows the measures' distributions on planted pairs.
+SHINGLE_WORDS = 5  # word 5-grams: one edited word spoils only 5 shingles; unrelated texts rarely share one
+PASSAGE_MIN_WORDS = 8  # churnalism-style run: 8 identical words in a row is rarely chance outside quotes
+RUN_MAX_OCCURRENCES = 50  # an n-gram repeated more often in one text is boilerplate; skipped as a seed
+SELF_COPY_SHARE = 0.4  # an exact doubling repeats 50% of the words; 0.4 allows furniture around the copies
+ALL_PAIRS_MAX_DOCS = 500  # up to here every pair is measured (125k pairs via sparse products)
+MINHASH_PERMS = 128  # MinHash signature length: 32 bands × 4 rows
+LSH_BANDS, LSH_ROWS = 32, 4  # P(candidate) = 1-(1-J^4)^32: 0.9998 at J=0.7, 0.87 at 0.5, 0.003 at 0.1
+COSINE_TOP_K = 10  # above ALL_PAIRS_MAX_DOCS, each article's 10 nearest by cosine are candidates too
+CANDIDATE_MAX_DF = (0.01, 100)  # top-k search only: drop words in >1% of articles and >100 (no story)
+SHINGLE_SEED = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the shingle hash (golden-ratio constant)
+
+# Relation thresholds. Containment values follow from edit arithmetic: a copy with a share p of
+# its words edited keeps about (1-p)^5 of its 5-word shingles.
+COPY_CONTAINMENT = 0.5  # (1-p)^5 = 0.5 at p ≈ 13%: at most one word in eight changed = still a copy
+RETELL_CONTAINMENT = 0.15  # 15% of one side verbatim: a rewrite or summary that kept whole sentences
+RETELL_COSINE = 0.2  # same-story floor when sources are shared (planted retellings sit well above)
+RETELL_COSINE_ALONE = 0.5  # without shared sources, cosine alone must be this high to call it a retelling
+RETELL_MIN_SHARED_SPEAKERS = 2  # one shared name (a founder) is common to a whole beat; two is a story
+SAME_TOPIC_COSINE = 0.1  # below this, two articles share little beyond common words
+QUOTE_MIN_CHARS = 20  # shorter quoted fragments ("wake-up call") are catchphrases, not evidence of a source
+QUOTE_MATCH_MIN_SCORE = 85.0  # rapidfuzz score (0-100) at which two quotes are the same words lightly edited
+QUOTE_PARTIAL_MIN_CHARS = 40  # a quote this long may match inside a longer one (partial quoting)
+QUOTE_BLOCK_SHARE = 0.5  # quotes are scored only if they share half the shorter one's content words
+SPEAKER_TYPES_COUNTED = ("person", "institution")  # the article's own voice ("author") is no source
+
+RELATIONS = ("duplicate/syndicated copy", "retelling of the same story", "shares quotes only",
+             "same topic", "unrelated")
+OVERLAP_COLUMNS = ["doc_a", "doc_b", "cosine", "jaccard", "containment_ab", "containment_ba",
+                   "shared_words", "n_shared_quotes", "n_shared_speakers", "relation"]
+PASSAGE_COLUMNS = ["doc_a", "doc_b", "a_start", "a_end", "b_start", "b_end", "n_words", "passage"]
+QUOTE_COLUMNS = ["doc_id", "quote", "speaker", "speaker_type", "start", "end"]
+SOURCE_COLUMNS = ["doc_id", "speaker", "speaker_type", "n_mentions"]
+
+_OVERLAP_TRANSLATE = str.maketrans(QUOTE_MAP)  # curly quotes and dashes to ASCII, one char each
+# Initials such as U.S. / U.S / U.K. are one token; otherwise words with inner apostrophes.
+_OVERLAP_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b\.?|[^\W_]+(?:['’][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a text: its normalised ``key`` and character offsets ``[start, end)``."""
+
+    key: str
+    start: int
+    end: int
+
+
+def overlap_tokens(text: str) -> list[Token]:
+    """Words of ``text`` with the normalisation used for shingles and shared passages.
+
+    Case is folded, curly quotes become straight, dashes and hyphens split words (so "US-China"
+    and "US–China" agree), and initials lose their dots (``U.S.``, ``U.S`` and ``US`` all give
+    ``us``). Offsets index into ``text`` unchanged.
+
+    >>> [t.key for t in overlap_tokens("The U.S. — and China’s “AI”")]
+    ['the', 'us', 'and', "china's", 'ai']
+    """
+    tokens = []
+    for match in _OVERLAP_TOKEN_RE.finditer(text):
+        key = unicodedata.normalize("NFKC", match.group(0)).translate(_OVERLAP_TRANSLATE)
+        tokens.append(Token(key.replace(".", "").lower(), match.start(), match.end()))
+    return tokens
+
+
+def overlap_keys(text: str) -> list[str]:
+    """Just the normalised keys of :func:`overlap_tokens` (faster when offsets are not needed).
+
+    When mapping quotes and dashes and lower-casing keep the text's length and NFKC leaves it
+    unchanged, the whole text is normalised at once; otherwise word by word, as
+    :func:`overlap_tokens` does.
+    """
+    mapped = text.translate(_OVERLAP_TRANSLATE)
+    lowered = mapped.lower()
+    if len(lowered) == len(text) and unicodedata.is_normalized("NFKC", mapped):
+        return [w.replace(".", "") if "." in w else w for w in _OVERLAP_TOKEN_RE.findall(lowered)]
+    return [unicodedata.normalize("NFKC", w).translate(_OVERLAP_TRANSLATE).replace(".", "").lower()
+            for w in _OVERLAP_TOKEN_RE.findall(text)]
+
+
+def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
+    """The set of word ``k``-grams of ``text`` (normalised keys joined by spaces).
+
+    A text shorter than ``k`` words gives one shingle of all its words (none if it is empty).
+    """
+    keys = overlap_keys(text)
+    if len(keys) < k:
+        return {" ".join(keys)} if keys else set()
+    return {" ".join(keys[i:i + k]) for i in range(len(keys) - k + 1)}
+
+
+def jaccard(a: set, b: set) -> float:
+    """|A ∩ B| / |A ∪ B|; 0.0 when both sets are empty."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def containment(a: set, b: set) -> float:
+    """Share of ``a`` found in ``b``: |A ∩ B| / |A|; 0.0 when ``a`` is empty."""
+    return len(a & b) / len(a) if a else 0.0
+
+
+def _shingle_hashes(ids: np.ndarray, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """Unique 64-bit hashes of the k-grams of one text's word ids (uint64, ids start at 1).
+
+    Word ids are combined by a polynomial in uint64 arithmetic; two different shingles
+    collide with probability about 2^-64 per pair.
+    """
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    width = min(k, len(ids))
+    h = np.zeros(len(ids) - width + 1, dtype=np.uint64)
+    mult = np.uint64(SHINGLE_SEED)
+    with np.errstate(over="ignore"):
+        for offset in range(width):
+            h = h * mult + ids[offset:offset + len(h)]
+        h ^= h >> np.uint64(29)
+        h *= mult
+        h ^= h >> np.uint64(32)
+    return np.unique(h)
+
+
+def shingle_matrix(texts: list[str] | list[list[str]], k: int = SHINGLE_WORDS):
+    """Binary documents × shingles matrix (``scipy.sparse.csr_matrix``, int32).
+
+    ``texts`` are strings or already-made :func:`overlap_keys` lists. Row ``i`` marks the
+    distinct word ``k``-grams of text ``i``; ``X @ X.T`` gives the shared-shingle counts of
+    every pair and the row sums give each text's shingle count.
+    Returns ``(matrix, hashes)`` where ``hashes[i]`` is the uint64 array of row ``i``.
+    """
+    from scipy import sparse
+
+    keys = [overlap_keys(t) if isinstance(t, str) else t for t in texts]
+    words = pd.Series([w for doc in keys for w in doc], dtype=object)
+    codes = pd.factorize(words)[0].astype(np.uint64) + np.uint64(1)
+    bounds = np.cumsum([len(doc) for doc in keys])[:-1]
+    hashes = [_shingle_hashes(ids, k) for ids in np.split(codes, bounds)] if keys else []
+    lengths = np.array([len(h) for h in hashes])
+    if lengths.sum() == 0:
+        return sparse.csr_matrix((len(texts), 0), dtype=np.int32), hashes
+    columns, inverse = np.unique(np.concatenate(hashes), return_inverse=True)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    matrix = sparse.csr_matrix((np.ones(len(inverse), dtype=np.int32), inverse.ravel(), indptr),
+                               shape=(len(texts), len(columns)))
+    return matrix, hashes
+
+
+_COSINE_DROP_RE = re.compile(r"'s(?= |$)|(?<![^ ])(?:\d+|[^ ])(?= |$)")
+
+
+def _cosine_text(text: str | list[str]) -> str:
+    """Space-joined word keys for TF-IDF: possessive 's dropped, numbers and one-letter words removed."""
+    keys = overlap_keys(text) if isinstance(text, str) else text
+    return _COSINE_DROP_RE.sub("", " ".join(keys))
+
+
+def tfidf_matrix(texts: list[str] | list[list[str]]):
+    """L2-normalised TF-IDF rows (sublinear tf, English stop words dropped) for cosine.
+
+    ``texts`` are strings or :func:`overlap_keys` lists. Returns a ``scipy.sparse`` matrix;
+    ``T @ T.T`` is the cosine of every pair. IDF is fitted on ``texts`` themselves, so cosine
+    depends somewhat on what else is in the corpus.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    joined = [_cosine_text(t) for t in texts]
+    vectorizer = TfidfVectorizer(token_pattern=r"[^ ]{2,}", lowercase=False, sublinear_tf=True,
+                                 stop_words=sorted(ENGLISH_STOP_WORDS), dtype=np.float64)
+    try:
+        return vectorizer.fit_transform(joined)
+    except ValueError:  # no term left in any text
+        from scipy import sparse
+
+        return sparse.csr_matrix((len(texts), 1))
+
+
+# --- shared passages -------------------------------------------------------------------
+
+
+def _gram_index(keys: list[str], k: int) -> dict[tuple, list[int]]:
+    index: dict[tuple, list[int]] = {}
+    for j in range(len(keys) - k + 1):
+        index.setdefault(tuple(keys[j:j + k]), []).append(j)
+    return {g: pos for g, pos in index.items() if len(pos) <= RUN_MAX_OCCURRENCES}
+
+
+def maximal_runs(a: list[str], b: list[str], min_words: int = PASSAGE_MIN_WORDS,
+                 same: bool = False) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal words shared by sequences ``a`` and ``b``.
+
+    Parameters
+    ----------
+    a, b : word keys (see :func:`overlap_tokens`).
+    min_words : shortest run reported.
+    same : ``a`` and ``b`` are the same text; only runs whose second copy starts later are
+        reported, cut so that the two copies do not overlap.
+
+    Returns
+    -------
+    ``[(i, j, n)]``: ``a[i:i+n] == b[j:j+n]`` and the run cannot be extended either way,
+    sorted by ``(i, j)``. A passage that ``b`` holds twice gives two runs.
+    """
+    if min_words < 1:
+        raise ValueError("min_words must be at least 1")
+    index = _gram_index(b, min_words)
+    covered: dict[int, int] = {}  # diagonal j - i -> end (in a) of the last run reported on it
+    runs = []
+    for i in range(len(a) - min_words + 1):
+        for j in index.get(tuple(a[i:i + min_words]), ()):
+            diagonal = j - i
+            if (same and diagonal <= 0) or covered.get(diagonal, -1) > i:
+                continue
+            start_i, start_j = i, j
+            while start_i > 0 and start_j > 0 and a[start_i - 1] == b[start_j - 1] \
+                    and (not same or start_j - 1 > start_i - 1):
+                start_i, start_j = start_i - 1, start_j - 1
+            n = i - start_i + min_words
+            while start_i + n < len(a) and start_j + n < len(b) and a[start_i + n] == b[start_j + n]:
+                n += 1
+            covered[diagonal] = start_i + n
+            if same:
+                n = min(n, diagonal)
+            if n >= min_words:
+                runs.append((start_i, start_j, n))
+    return sorted(set(runs))
+
+
+def shared_passages(text_a: str, text_b: str, min_words: int = PASSAGE_MIN_WORDS) -> list[dict]:
+    """Maximal word runs of at least ``min_words`` that two texts share.
+
+    Words are compared after :func:`overlap_tokens` normalisation, so runs survive changes of
+    case, quote marks, dashes and ``U.S.``/``US``.
+
+    Returns
+    -------
+    One dict per run, sorted by position in ``text_a``: ``a_start, a_end`` and
+    ``b_start, b_end`` are character offsets (``text_a[a_start:a_end]`` is the passage as
+    ``text_a`` writes it), ``n_words`` its length in words.
+    """
+    tokens_a, tokens_b = overlap_tokens(text_a), overlap_tokens(text_b)
+    runs = maximal_runs([t.key for t in tokens_a], [t.key for t in tokens_b], min_words)
+    return [{"a_start": tokens_a[i].start, "a_end": tokens_a[i + n - 1].end,
+             "b_start": tokens_b[j].start, "b_end": tokens_b[j + n - 1].end, "n_words": n}
+            for i, j, n in runs]
+
+
+def _covered_words(runs: list[tuple[int, int, int]], side: int) -> int:
+    """Words covered by the union of runs on one side (0 = a, 1 = b)."""
+    marked: set[int] = set()
+    for run in runs:
+        marked.update(range(run[side], run[side] + run[2]))
+    return len(marked)
+
+
+def copied_share(text_a: str, text_b: str, min_words: int = PASSAGE_MIN_WORDS) -> dict:
+    """Per-direction "percent copied", as churnalism detectors report it.
+
+    Returns ``words_a, words_b`` (word counts), ``shared_words_a, shared_words_b`` (words inside
+    shared runs of at least ``min_words``), ``pct_a_in_b`` (share of A's words found in runs
+    shared with B, 0-1), ``pct_b_in_a``, ``n_passages`` and ``longest_passage`` (words).
+    """
+    keys_a = [t.key for t in overlap_tokens(text_a)]
+    keys_b = [t.key for t in overlap_tokens(text_b)]
+    runs = maximal_runs(keys_a, keys_b, min_words)
+    shared_a, shared_b = _covered_words(runs, 0), _covered_words(runs, 1)
+    return {"words_a": len(keys_a), "words_b": len(keys_b),
+            "shared_words_a": shared_a, "shared_words_b": shared_b,
+            "pct_a_in_b": shared_a / len(keys_a) if keys_a else 0.0,
+            "pct_b_in_a": shared_b / len(keys_b) if keys_b else 0.0,
+            "n_passages": len(runs), "longest_passage": max((r[2] for r in runs), default=0)}
+
+
+def passage_table(corpus: pd.DataFrame, pairs: pd.DataFrame,
+                  min_words: int = PASSAGE_MIN_WORDS) -> pd.DataFrame:
+    """Every shared passage of the given pairs: ``PASSAGE_COLUMNS``.
+
+    ``pairs`` needs ``doc_a, doc_b``; offsets index into each article's clean ``text`` and
+    ``passage`` is the run as ``doc_a`` writes it. Sorted by pair, then ``a_start``.
+    """
+    texts = corpus.set_index("doc_id")["text"]
+    rows = [
+        {"doc_a": a, "doc_b": b, **run, "passage": texts[a][run["a_start"]:run["a_end"]]}
+        for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)
+        for run in shared_passages(texts[a], texts[b], min_words)
+    ]
+    table = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    return table.sort_values(["doc_a", "doc_b", "a_start", "b_start"], kind="stable").reset_index(drop=True)
+
+
+def copied_share_table(corpus: pd.DataFrame, pairs: pd.DataFrame,
+                       min_words: int = PASSAGE_MIN_WORDS) -> pd.DataFrame:
+    """:func:`copied_share` for each pair in ``pairs`` (``doc_a, doc_b``), one row per pair."""
+    texts = corpus.set_index("doc_id")["text"]
+    rows = [{"doc_a": a, "doc_b": b, **copied_share(texts[a], texts[b], min_words)}
+            for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)]
+    columns = ["doc_a", "doc_b", "words_a", "words_b", "shared_words_a", "shared_words_b",
+               "pct_a_in_b", "pct_b_in_a", "n_passages", "longest_passage"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _marked_html(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escaped ``text`` with the (merged) character spans wrapped in ``<mark>``; paragraphs kept."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, cursor = [], 0
+    for start, end in merged:
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    pieces.append(html.escape(text[cursor:]))
+    body = "".join(pieces)
+    paragraphs = [p for p in body.split("\n") if p.strip()]
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def side_by_side_html(text_a: str, text_b: str, passages: list[dict], label_a: str = "A",
+                      label_b: str = "B", caption: str = "") -> str:
+    """Two texts in two columns with their shared passages highlighted.
+
+    ``passages`` are :func:`shared_passages` dicts. All article text and labels are
+    HTML-escaped; ``<mark>`` is the only markup added inside the texts (a ``<mark>`` that
+    crosses a paragraph break is closed and reopened there).
+    """
+    def column(text: str, key: str, label: str) -> str:
+        marked = _marked_html(text, [(p[f"{key}_start"], p[f"{key}_end"]) for p in passages])
+        return (f'<div style="flex:1;min-width:0;padding:0 .6em;font-size:.85em">'
+                f"<h4>{html.escape(label)}</h4>{_balance_marks(marked)}</div>")
+
+    head = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
+    return (f'<div class="side-by-side">{head}<div style="display:flex;gap:1em">'
+            f"{column(text_a, 'a', label_a)}{column(text_b, 'b', label_b)}</div></div>")
+
+
+def _balance_marks(fragment: str) -> str:
+    """Close an open ``<mark>`` at each paragraph end and reopen it in the next paragraph."""
+    out, open_mark = [], False
+    for paragraph in re.findall(r"<p>(.*?)</p>", fragment, flags=re.S):
+        text = ("<mark>" if open_mark else "") + paragraph
+        opened = text.count("<mark>") - text.count("</mark>")
+        open_mark = opened > 0
+        out.append(f"<p>{text}{'</mark>' if open_mark else ''}</p>")
+    return "".join(out)
+
+
+# --- repetition inside one article -----------------------------------------------------
+
+
+def self_repeats(text: str, min_words: int = PASSAGE_MIN_WORDS) -> list[dict]:
+    """Passages that ``text`` holds more than once.
+
+    Returns one dict per (earlier copy, later copy) run: ``first_start, first_end,
+    second_start, second_end`` (character offsets into ``text``) and ``n_words``.
+    """
+    tokens = overlap_tokens(text)
+    keys = [t.key for t in tokens]
+    return [{"first_start": tokens[i].start, "first_end": tokens[i + n - 1].end,
+             "second_start": tokens[j].start, "second_end": tokens[j + n - 1].end, "n_words": n}
+            for i, j, n in maximal_runs(keys, keys, min_words, same=True)]
+
+
+def self_repetition(corpus: pd.DataFrame, column: str = "raw_text",
+                    min_words: int = PASSAGE_MIN_WORDS) -> pd.DataFrame:
+    """How much of each article repeats itself.
+
+    Returns ``doc_id, words, repeated_words`` (words in later copies of an earlier passage),
+    ``repeated_share`` (0-1), ``longest_repeat`` (words) and ``contains_itself_twice``
+    (``repeated_share >= SELF_COPY_SHARE``), measured on ``column`` (raw text by default).
+    """
+    rows = []
+    for doc_id, text in zip(corpus["doc_id"], corpus[column], strict=True):
+        keys = [t.key for t in overlap_tokens(text)]
+        runs = maximal_runs(keys, keys, min_words, same=True)
+        repeated = _covered_words(runs, 1)
+        share = repeated / len(keys) if keys else 0.0
+        rows.append({"doc_id": doc_id, "words": len(keys), "repeated_words": repeated,
+                     "repeated_share": share, "longest_repeat": max((r[2] for r in runs), default=0),
+                     "contains_itself_twice": share >= SELF_COPY_SHARE})
+    return pd.DataFrame(rows, columns=["doc_id", "words", "repeated_words", "repeated_share",
+                                       "longest_repeat", "contains_itself_twice"])
+
+
+# --- candidate pairs for large corpora -------------------------------------------------
+
+
+def minhash_candidates(hashes: list[np.ndarray], bands: int = LSH_BANDS,
+                       rows: int = LSH_ROWS, seed: int = 1) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, whose MinHash signatures collide in some LSH band.
+
+    ``hashes[i]`` holds the uint64 shingle hashes of document ``i`` (see :func:`shingle_matrix`).
+    Uses ``datasketch`` MinHash (``bands × rows`` permutations) and ``MinHashLSH``; a pair with
+    Jaccard ``J`` becomes a candidate with probability ``1 - (1 - J^rows)^bands``.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    num_perm = bands * rows
+    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+    present = [i for i, h in enumerate(hashes) if len(h)]
+    signatures = MinHash.bulk([hashes[i].tolist() for i in present], num_perm=num_perm, seed=seed,
+                              hashfunc=int, scheme="affine64")
+    with lsh.insertion_session() as session:
+        for i, sig in zip(present, signatures, strict=True):
+            session.insert(i, sig)
+    pairs = set()
+    for i, sig in zip(present, signatures, strict=True):
+        pairs.update((min(i, j), max(i, j)) for j in lsh.query(sig) if j != i)
+    return pairs
+
+
+def prune_common_terms(tfidf, max_df: tuple[float, int] = CANDIDATE_MAX_DF):
+    """TF-IDF rows without the terms found in more than ``max(max_df[0] * n, max_df[1])`` of
+    the ``n`` documents, re-normalised.
+
+    Keeps the sparse products of the candidate search cheap: their cost grows with the square
+    of each term's document frequency. Rows left empty stay zero.
+    """
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    matrix = sparse.csc_matrix(tfidf)
+    df = np.diff(matrix.indptr)
+    keep = np.nonzero(df <= max(max_df[0] * matrix.shape[0], max_df[1]))[0]
+    return normalize(matrix[:, keep].tocsr(), norm="l2", copy=False)
+
+
+def cosine_candidates(tfidf, k: int = COSINE_TOP_K, min_cosine: float = RETELL_COSINE,
+                      chunk: int = 500) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, where ``j`` is among ``i``'s ``k`` nearest by cosine (or the
+    reverse) and that cosine is at least ``min_cosine``. Sparse products in row chunks; pass
+    :func:`prune_common_terms` rows to search on the rarer words only.
+    """
+    from scipy import sparse
+
+    n = tfidf.shape[0]
+    pairs: set[tuple[int, int]] = set()
+    matrix = sparse.csr_matrix(tfidf)
+    transposed = matrix.T.tocsr()
+    for lo in range(0, n, chunk):
+        block = (matrix[lo:lo + chunk] @ transposed).tocsr()
+        block.data[block.data < min_cosine] = 0.0
+        block.eliminate_zeros()
+        for r in range(block.shape[0]):
+            i = lo + r
+            cols = block.indices[block.indptr[r]:block.indptr[r + 1]]
+            values = block.data[block.indptr[r]:block.indptr[r + 1]]
+            keep = cols != i
+            cols, values = cols[keep], values[keep]
+            if len(cols) > k:
+                cols = cols[np.argpartition(-values, k - 1)[:k]]
+            pairs.update((min(i, int(j)), max(i, int(j))) for j in cols)
+    return pairs
+
+
+# --- quotes and quoted sources ---------------------------------------------------------
+
+
+def quote_key(quote: str) -> str:
+    """A quote reduced for matching: normalised words (:func:`overlap_tokens`) joined by spaces."""
+    return " ".join(t.key for t in overlap_tokens(quote))
+
+
+def quote_similarity(a: str, b: str) -> float:
+    """Similarity of two quotes, 0-100, robust to light edits and to partial quoting.
+
+    ``rapidfuzz.fuzz.ratio`` of the normalised quotes; when the shorter one has at least
+    ``QUOTE_PARTIAL_MIN_CHARS`` characters, ``fuzz.partial_ratio`` (best alignment of the
+    shorter quote inside the longer) is used if higher.
+    """
+    return _quote_keys_similarity(quote_key(a), quote_key(b))
+
+
+def _quote_keys_similarity(key_a: str, key_b: str) -> float:
+    from rapidfuzz import fuzz
+
+    score = fuzz.ratio(key_a, key_b)
+    if min(len(key_a), len(key_b)) >= QUOTE_PARTIAL_MIN_CHARS:
+        score = max(score, fuzz.partial_ratio(key_a, key_b))
+    return float(score)
+
+
+def _quote_block_pairs(keys: list[str], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of quotes from different articles that share at least ``QUOTE_BLOCK_SHARE`` of the
+    shorter quote's distinct content words (English stop words ignored); only these are scored."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    vectorizer = CountVectorizer(token_pattern=r"[^ ]+", lowercase=False, binary=True,
+                                 stop_words=sorted(ENGLISH_STOP_WORDS))
+    try:
+        words = vectorizer.fit_transform(keys).tocsr()
+    except ValueError:  # only stop words
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    sizes = np.diff(words.indptr)
+    shared = sparse.triu(words @ words.T, k=1).tocoo()
+    smaller = np.minimum(sizes[shared.row], sizes[shared.col])
+    keep = (shared.data >= QUOTE_BLOCK_SHARE * smaller) & (docs[shared.row] != docs[shared.col])
+    return shared.row[keep], shared.col[keep]
+
+
+def _eligible_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
+    table = quotes.loc[:, ["doc_id", "quote", "speaker"]].copy()
+    table["doc_id"] = table["doc_id"].astype(str)
+    table["key"] = table["quote"].map(quote_key)
+    table = table[table["key"].str.len() >= QUOTE_MIN_CHARS]
+    return table.drop_duplicates(["doc_id", "key"]).sort_values(["doc_id", "key"], kind="stable")
+
+
+def match_quotes(quotes: pd.DataFrame, pairs: pd.DataFrame | None = None,
+                 min_score: float = QUOTE_MATCH_MIN_SCORE) -> pd.DataFrame:
+    """The same quotation found in two articles, even when lightly edited.
+
+    Parameters
+    ----------
+    quotes : at least ``doc_id, quote, speaker`` (the shape of ``corpus_quotes``). Quotes shorter
+        than ``QUOTE_MIN_CHARS`` once normalised are ignored; repeats within an article count once.
+    pairs : ``doc_a, doc_b`` to compare; default every pair of articles that have quotes.
+    min_score : :func:`quote_similarity` at or above which two quotes match.
+
+    Returns
+    -------
+    ``doc_a, doc_b, quote_a, quote_b, speaker_a, speaker_b, score`` (0-100), sorted.
+    Only quotes sharing ``QUOTE_BLOCK_SHARE`` of their content words are scored.
+    """
+    columns = ["doc_a", "doc_b", "quote_a", "quote_b", "speaker_a", "speaker_b", "score"]
+    table = _eligible_quotes(quotes).reset_index(drop=True)
+    docs = table["doc_id"].to_numpy()
+    if pairs is None:
+        wanted = None
+    else:
+        wanted = {(str(a), str(b)) for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)}
+        wanted |= {(b, a) for a, b in wanted}
+    keys = table["key"].tolist()
+    hits: list[tuple[int, int, float]] = []
+    for i, j in zip(*_quote_block_pairs(keys, docs), strict=True):
+        if docs[i] > docs[j]:
+            i, j = j, i
+        if wanted is not None and (docs[i], docs[j]) not in wanted:
+            continue
+        score = _quote_keys_similarity(keys[i], keys[j])
+        if score >= min_score:
+            hits.append((int(i), int(j), score))
+    rows = [{"doc_a": docs[i], "doc_b": docs[j], "quote_a": table.at[i, "quote"],
+             "quote_b": table.at[j, "quote"], "speaker_a": table.at[i, "speaker"],
+             "speaker_b": table.at[j, "speaker"], "score": score} for i, j, score in hits]
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        ["doc_a", "doc_b", "quote_a", "quote_b"], kind="stable").reset_index(drop=True)
+
+
+def shared_quote_counts(matches: pd.DataFrame) -> pd.DataFrame:
+    """Shared quotes per pair from :func:`match_quotes`: ``doc_a, doc_b, n_shared_quotes``.
+
+    Counts the smaller of the distinct quotes matched on each side, so a quote one article
+    repeats is not counted twice.
+    """
+    if matches.empty:
+        return pd.DataFrame(columns=["doc_a", "doc_b", "n_shared_quotes"])
+    grouped = matches.groupby(["doc_a", "doc_b"], sort=True).agg(
+        left=("quote_a", "nunique"), right=("quote_b", "nunique"))
+    grouped["n_shared_quotes"] = grouped[["left", "right"]].min(axis=1)
+    return grouped[["n_shared_quotes"]].reset_index()
+
+
+def speaker_key(name: str) -> str:
+    """A speaker name reduced for matching across articles (case, quotes, punctuation folded)."""
+    return " ".join(t.key for t in overlap_tokens(name))
+
+
+def _unnamed_groups() -> set[str]:
+    """Keys of unnamed speaker groups ("analysts", "US officials") from the text section's
+    lexicon: two articles both citing "analysts" do not share a source."""
+    return {speaker_key(group) for group in _speaker_vocab()["groups"]}
+
+
+def speaker_mentions(sources: pd.DataFrame, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Who is quoted or cited where: ``doc_id, speaker, speaker_type, n_mentions, n_quotes``.
+
+    ``n_mentions`` is the larger of the sentences ``sources`` attributes to the speaker and the
+    speaker's direct quotes (a quote spread over two sentences counts as two mentions).
+
+    ``sources`` has ``doc_id, speaker, speaker_type, n_mentions`` (``cited_sources``); ``quotes``
+    (``corpus_quotes``) adds the count of direct quotes. Speakers are merged across articles by
+    :func:`speaker_key`; the most frequent spelling names the row. Only ``SPEAKER_TYPES_COUNTED``
+    are kept, so the article's own voice is not a source, and unnamed groups ("analysts",
+    ``lexicons/speaker_groups.txt``) are dropped.
+    """
+    columns = ["doc_id", "speaker", "speaker_type", "n_mentions", "n_quotes"]
+    frames = [sources.loc[:, ["doc_id", "speaker", "speaker_type", "n_mentions"]].assign(n_quotes=0)]
+    if quotes is not None and len(quotes):
+        frames.append(quotes.loc[:, ["doc_id", "speaker", "speaker_type"]].assign(n_mentions=0, n_quotes=1))
+    table = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \
+        else pd.DataFrame(columns=columns)
+    table = table[table["speaker_type"].isin(SPEAKER_TYPES_COUNTED)].copy()
+    table["speaker"] = table["speaker"].fillna("").astype(str).map(lambda name: " ".join(name.split()))
+    table["doc_id"] = table["doc_id"].astype(str)
+    table["key"] = table["speaker"].map(speaker_key)
+    table = table[(table["key"] != "") & ~table["key"].isin(_unnamed_groups())]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    names = (table.groupby(["key", "speaker"], sort=True).size().rename("n").reset_index()
+             .sort_values(["key", "n", "speaker"], ascending=[True, False, True], kind="stable")
+             .drop_duplicates("key").set_index("key")["speaker"])
+    kinds = (table.groupby(["key", "speaker_type"], sort=True).size().rename("n").reset_index()
+             .sort_values(["key", "n", "speaker_type"], ascending=[True, False, True], kind="stable")
+             .drop_duplicates("key").set_index("key")["speaker_type"])
+    merged = table.groupby(["doc_id", "key"], sort=True).agg(
+        n_mentions=("n_mentions", "sum"), n_quotes=("n_quotes", "sum")).reset_index()
+    merged["speaker"] = merged["key"].map(names)
+    merged["speaker_type"] = merged["key"].map(kinds)
+    merged["n_mentions"] = merged[["n_mentions", "n_quotes"]].max(axis=1).astype(int)
+    merged["n_quotes"] = merged["n_quotes"].astype(int)
+    return merged[columns].sort_values(["speaker", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def speaker_article_matrix(mentions: pd.DataFrame, doc_ids: list[str] | None = None,
+                           top: int | None = None) -> pd.DataFrame:
+    """Speakers × articles table of mentions (from :func:`speaker_mentions`).
+
+    Rows are speakers, sorted by the number of articles citing them (most first), then name;
+    columns are ``doc_ids`` (default: those in ``mentions``), cells are mention counts (0 = not
+    cited). ``top`` keeps the first ``top`` speakers.
+    """
+    docs = sorted(map(str, doc_ids)) if doc_ids is not None else sorted(mentions["doc_id"].unique())
+    if mentions.empty:
+        return pd.DataFrame(index=pd.Index([], name="speaker"), columns=docs, dtype=int)
+    matrix = mentions.pivot_table(index="speaker", columns="doc_id", values="n_mentions",
+                                  aggfunc="sum", fill_value=0).reindex(columns=docs, fill_value=0)
+    order = pd.DataFrame({"n_articles": (matrix > 0).sum(axis=1).to_numpy(),
+                          "name": matrix.index.to_numpy()})
+    order = order.sort_values(["n_articles", "name"], ascending=[False, True], kind="stable")
+    matrix = matrix.loc[order["name"].tolist()].astype(int)
+    matrix.columns.name = "doc_id"
+    return matrix.head(top) if top else matrix
+
+
+def _shared_speaker_counts(mentions: pd.DataFrame, doc_index: dict[str, int], n_docs: int):
+    """Sparse docs × docs matrix of the number of speakers two articles share."""
+    from scipy import sparse
+
+    if mentions.empty:
+        return sparse.csr_matrix((n_docs, n_docs), dtype=np.int32)
+    keys = mentions["speaker"].map(speaker_key)
+    cols = pd.factorize(keys, sort=True)[0]
+    rows = mentions["doc_id"].map(doc_index)
+    keep = rows.notna().to_numpy()
+    matrix = sparse.csr_matrix((np.ones(keep.sum(), dtype=np.int32),
+                                (rows[keep].astype(int).to_numpy(), cols[keep])),
+                               shape=(n_docs, max(cols.max() + 1, 1)))
+    matrix.data[:] = 1
+    return (matrix @ matrix.T).tocsr()
+
+
+# --- relation per pair -----------------------------------------------------------------
+
+
+def classify_relation(cosine: float, containment_ab: float, containment_ba: float,
+                      n_shared_quotes: int = 0, n_shared_speakers: int = 0) -> str:
+    """Name the relation of a pair of articles (one of ``RELATIONS``), first rule that holds.
+
+    1. duplicate/syndicated copy: at least ``COPY_CONTAINMENT`` of either article's shingles
+       are in the other (a verbatim copy, a trimmed copy, or one story inside another).
+    2. retelling of the same story: ``RETELL_CONTAINMENT`` of either side verbatim; or cosine
+       ≥ ``RETELL_COSINE`` with a shared quote or ≥ ``RETELL_MIN_SHARED_SPEAKERS`` shared
+       speakers; or cosine ≥ ``RETELL_COSINE_ALONE``.
+    3. shares quotes only: at least one shared quote, lexically different otherwise.
+    4. same topic: cosine ≥ ``SAME_TOPIC_COSINE``.
+    5. unrelated.
+    """
+    top = max(containment_ab, containment_ba)
+    shares_sources = n_shared_quotes >= 1 or n_shared_speakers >= RETELL_MIN_SHARED_SPEAKERS
+    if top >= COPY_CONTAINMENT:
+        return RELATIONS[0]
+    if top >= RETELL_CONTAINMENT or cosine >= RETELL_COSINE_ALONE or \
+            (shares_sources and cosine >= RETELL_COSINE):
+        return RELATIONS[1]
+    if n_shared_quotes >= 1:
+        return RELATIONS[2]
+    if cosine >= SAME_TOPIC_COSINE:
+        return RELATIONS[3]
+    return RELATIONS[4]
+
+
+def _pair_indices(matrix_x, tfidf, hashes, n: int, max_all_pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    if n <= max_all_pairs:
+        return np.triu_indices(n, 1)
+    pairs = sorted(minhash_candidates(hashes) | cosine_candidates(prune_common_terms(tfidf)))
+    if not pairs:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    left, right = zip(*pairs, strict=True)
+    return np.array(left, dtype=int), np.array(right, dtype=int)
+
+
+def _rowwise_dot(matrix, left: np.ndarray, right: np.ndarray, chunk: int = 50000) -> np.ndarray:
+    """``matrix[left[k]] · matrix[right[k]]`` for every k, exactly, in chunks."""
+    out = np.zeros(len(left), dtype=np.float64)
+    for lo in range(0, len(left), chunk):
+        sl = slice(lo, lo + chunk)
+        out[sl] = np.asarray(matrix[left[sl]].multiply(matrix[right[sl]]).sum(axis=1)).ravel()
+    return out
+
+
+def lexical_pairs(corpus: pd.DataFrame, max_all_pairs: int = ALL_PAIRS_MAX_DOCS) -> pd.DataFrame:
+    """Lexical measures of article pairs: every pair up to ``max_all_pairs`` articles, else the
+    MinHash-LSH and cosine top-k candidates, each verified exactly.
+
+    Returns ``doc_a, doc_b, cosine, jaccard, containment_ab, containment_ba, shared_words``:
+    TF-IDF cosine, 5-gram shingle Jaccard, share of A's shingles in B (and of B's in A), and
+    words in shared runs of ``PASSAGE_MIN_WORDS`` or more (the smaller of the two sides' counts).
+    """
+    columns = ["doc_a", "doc_b", "cosine", "jaccard", "containment_ab", "containment_ba", "shared_words"]
+    ids = corpus["doc_id"].astype(str).tolist()
+    texts = corpus["text"].fillna("").astype(str).tolist()
+    n = len(ids)
+    if n < 2:
+        return pd.DataFrame(columns=columns)
+    keys = [overlap_keys(t) for t in texts]
+    matrix_x, hashes = shingle_matrix(keys)
+    tfidf = tfidf_matrix(keys)
+    left, right = _pair_indices(matrix_x, tfidf, hashes, n, max_all_pairs)
+    sizes = np.array([len(h) for h in hashes], dtype=np.float64)
+    if n <= max_all_pairs:
+        inter = (matrix_x @ matrix_x.T).toarray()[left, right].astype(np.float64)
+        cosine = (tfidf @ tfidf.T).toarray()[left, right]
+    else:
+        inter = _rowwise_dot(matrix_x, left, right)
+        cosine = _rowwise_dot(tfidf, left, right)
+    cosine = np.clip(cosine, 0.0, 1.0)
+    union = sizes[left] + sizes[right] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jac = np.where(union > 0, inter / union, 0.0)
+        c_ab = np.where(sizes[left] > 0, inter / sizes[left], 0.0)
+        c_ba = np.where(sizes[right] > 0, inter / sizes[right], 0.0)
+    shared = np.zeros(len(left), dtype=int)
+    need = np.nonzero(inter >= PASSAGE_MIN_WORDS - SHINGLE_WORDS + 1)[0]
+    for k in need:
+        i, j = int(left[k]), int(right[k])
+        runs = maximal_runs(keys[i], keys[j], PASSAGE_MIN_WORDS)
+        shared[k] = min(_covered_words(runs, 0), _covered_words(runs, 1))
+    table = pd.DataFrame({"doc_a": [ids[i] for i in left], "doc_b": [ids[j] for j in right],
+                          "cosine": cosine, "jaccard": jac, "containment_ab": c_ab,
+                          "containment_ba": c_ba, "shared_words": shared}, columns=columns)
+    return table.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
+
+
+def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
+                  sources: pd.DataFrame | None = None,
+                  max_all_pairs: int = ALL_PAIRS_MAX_DOCS) -> pd.DataFrame:
+    """Which articles copy, retell or quote one another: one row per article pair.
+
+    Parameters
+    ----------
+    corpus : from :func:`load_corpus` (``doc_id``, clean ``text``).
+    quotes : ``doc_id, quote, speaker, speaker_type, ...``; default :func:`corpus_quotes`.
+    sources : ``doc_id, speaker, speaker_type, n_mentions``; default :func:`cited_sources`.
+    max_all_pairs : up to this many articles every pair is returned; above it only MinHash-LSH
+        candidates (5-gram Jaccard) and each article's ``COSINE_TOP_K`` nearest by TF-IDF
+        cosine, each verified exactly.
+
+    Returns
+    -------
+    ``OVERLAP_COLUMNS``, ``doc_a < doc_b`` in corpus order: ``cosine`` (TF-IDF, 0-1),
+    ``jaccard`` (5-gram shingles), ``containment_ab`` (share of A's shingles found in B),
+    ``containment_ba``, ``shared_words`` (words in shared runs of ``PASSAGE_MIN_WORDS``+),
+    ``n_shared_quotes``, ``n_shared_speakers`` and ``relation`` (:func:`classify_relation`).
+    """
+    table = lexical_pairs(corpus, max_all_pairs)
+    if quotes is None:
+        quotes = corpus_quotes(corpus)
+    if sources is None:
+        sources = cited_sources(corpus)
+    if table.empty:
+        return pd.DataFrame(columns=OVERLAP_COLUMNS)
+    counts = shared_quote_counts(match_quotes(quotes, table[["doc_a", "doc_b"]]))
+    table = table.merge(counts, on=["doc_a", "doc_b"], how="left")
+    table["n_shared_quotes"] = table["n_shared_quotes"].fillna(0).astype(int)
+    ids = corpus["doc_id"].astype(str).tolist()
+    index = {d: i for i, d in enumerate(ids)}
+    shared = _shared_speaker_counts(speaker_mentions(sources, quotes), index, len(ids))
+    left = table["doc_a"].map(index).to_numpy()
+    right = table["doc_b"].map(index).to_numpy()
+    table["n_shared_speakers"] = np.asarray(shared[left, right]).ravel().astype(int)
+    table["relation"] = [
+        classify_relation(*row) for row in table[["cosine", "containment_ab", "containment_ba",
+                                                  "n_shared_quotes", "n_shared_speakers"]]
+        .itertuples(index=False)]
+    return table[OVERLAP_COLUMNS]
+
+
+RELATION_THRESHOLD_NAMES = (
+    "SHINGLE_WORDS", "PASSAGE_MIN_WORDS", "COPY_CONTAINMENT", "RETELL_CONTAINMENT", "RETELL_COSINE",
+    "RETELL_COSINE_ALONE", "RETELL_MIN_SHARED_SPEAKERS", "SAME_TOPIC_COSINE", "QUOTE_MIN_CHARS",
+    "QUOTE_MATCH_MIN_SCORE", "QUOTE_PARTIAL_MIN_CHARS", "SELF_COPY_SHARE")
+
+
+def relation_thresholds() -> pd.DataFrame:
+    """The thresholds behind :func:`classify_relation` and the quote matching: ``name, value``."""
+    return pd.DataFrame({"name": list(RELATION_THRESHOLD_NAMES),
+                         "value": pd.Series([globals()[name] for name in RELATION_THRESHOLD_NAMES],
+                                            dtype=object)})
+
+
+def relation_counts(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Number of pairs per relation, strongest relation first (zeros kept): ``relation, pairs``."""
+    counts = pairs.groupby("relation").size().reindex(list(RELATIONS), fill_value=0)
+    return counts.rename("pairs").rename_axis("relation").reset_index()
+
+
+def rank_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs ordered from the closest relation down: by relation (copy first), then the larger
+    containment, shared quotes, shared speakers and cosine, all descending; ties by ids."""
+    ranked = pairs.assign(_rel=pairs["relation"].map({r: i for i, r in enumerate(RELATIONS)}),
+                          _top=pairs[["containment_ab", "containment_ba"]].max(axis=1))
+    ranked = ranked.sort_values(
+        ["_rel", "_top", "n_shared_quotes", "n_shared_speakers", "cosine", "doc_a", "doc_b"],
+        ascending=[True, False, False, False, False, True, True], kind="stable")
+    return ranked.drop(columns=["_rel", "_top"]).reset_index(drop=True)
+
+
+def side_by_side_pairs(corpus: pd.DataFrame, pairs: pd.DataFrame, n: int = 2,
+                       min_words: int = PASSAGE_MIN_WORDS) -> str:
+    """HTML for the first ``n`` rows of ``pairs`` (see :func:`rank_pairs`): each pair's clean
+    texts side by side with shared runs highlighted; all article text is escaped."""
+    texts = corpus.set_index("doc_id")["text"]
+    blocks = []
+    for row in pairs.head(n).itertuples(index=False):
+        a, b = str(row.doc_a), str(row.doc_b)
+        share = copied_share(texts[a], texts[b], min_words)
+        caption = (f"{a} and {b}: {row.relation}; cosine {row.cosine:.3f}; "
+                   f"{share['pct_a_in_b']:.1%} of {a} and {share['pct_b_in_a']:.1%} of {b} "
+                   f"in {share['n_passages']} shared runs of {min_words}+ words")
+        blocks.append(side_by_side_html(texts[a], texts[b], shared_passages(texts[a], texts[b], min_words),
+                                        a, b, caption))
+    return "\n<hr>\n".join(blocks)
+
+
+def shared_speaker_names(mentions: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The speakers each pair shares: ``doc_a, doc_b, shared_speakers`` ("; "-joined, sorted)."""
+    by_doc = {doc: set(group["speaker"]) for doc, group in mentions.groupby("doc_id", sort=True)}
+    rows = [{"doc_a": a, "doc_b": b,
+             "shared_speakers": "; ".join(sorted(by_doc.get(str(a), set()) & by_doc.get(str(b), set())))}
+            for a, b in zip(pairs["doc_a"], pairs["doc_b"], strict=True)]
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "shared_speakers"])
+
+
+def similarity_matrix(pairs: pd.DataFrame, doc_ids: list[str], measure: str) -> pd.DataFrame:
+    """Square docs × docs table of one pair measure (NaN for pairs not measured).
+
+    For ``containment`` the cell ``[row, col]`` is the share of the row article's shingles
+    found in the column article; other measures are symmetric. The diagonal is NaN.
+    """
+    docs = [str(d) for d in doc_ids]
+    matrix = pd.DataFrame(np.nan, index=pd.Index(docs, name="doc_id"), columns=docs)
+    shown = set(docs)
+    for row in pairs.itertuples(index=False):
+        a, b = str(row.doc_a), str(row.doc_b)
+        if a not in shown or b not in shown:
+            continue
+        if measure == "containment":
+            matrix.loc[a, b], matrix.loc[b, a] = row.containment_ab, row.containment_ba
+        else:
+            matrix.loc[a, b] = matrix.loc[b, a] = getattr(row, measure)
+    return matrix
+
+
+# --- figures ---------------------------------------------------------------------------
+
+RELATION_COLOURS = {  # one colour per relation, strongest first
+    "duplicate/syndicated copy": "#b2182b", "retelling of the same story": "#ef8a62",
+    "shares quotes only": "#7b3294", "same topic": "#999999", "unrelated": "#dddddd",
+}
+NETWORK_RELATIONS = RELATIONS[:4]  # edges drawn in the article network ("unrelated" is left out)
+
+
+FIGURE_MAX_DOCS = 40  # heatmap and network show at most this many articles (the most related ones)
+
+
+def figure_docs(pairs: pd.DataFrame, doc_ids: list[str], max_docs: int = FIGURE_MAX_DOCS) -> list[str]:
+    """Articles to show in the heatmap and network: all of them up to ``max_docs``; otherwise
+    those of the closest related pairs (:func:`rank_pairs`, "unrelated" skipped), in that order."""
+    docs = [str(d) for d in doc_ids]
+    if len(docs) <= max_docs:
+        return docs
+    chosen: dict[str, None] = {}
+    ranked = rank_pairs(pairs[pairs["relation"] != RELATIONS[-1]])
+    for a, b in zip(ranked["doc_a"], ranked["doc_b"], strict=True):
+        for doc in (str(a), str(b)):
+            if len(chosen) < max_docs:
+                chosen.setdefault(doc, None)
+    return sorted(chosen)
+
+
+def similarity_long(pairs: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """The heatmap data in long form: ``doc_row, doc_col, measure, value`` (rounded to 4 places)."""
+    frames = []
+    for measure in ("cosine", "containment"):
+        matrix = similarity_matrix(pairs, doc_ids, measure)
+        long = matrix.stack(future_stack=True).rename("value").reset_index()
+        long.columns = ["doc_row", "doc_col", "value"]
+        frames.append(long.assign(measure=measure))
+    table = pd.concat(frames, ignore_index=True)[["doc_row", "doc_col", "measure", "value"]]
+    table["value"] = table["value"].round(4)
+    return table
+
+
+def plot_similarity_heatmaps(long: pd.DataFrame, labels: dict[str, str] | None = None):
+    """Two heatmaps side by side: TF-IDF cosine and 5-gram containment (row in column)."""
+    import matplotlib.pyplot as plt
+
+    docs = list(dict.fromkeys(long["doc_row"]))
+    names = [labels.get(d, d) if labels else d for d in docs]
+    size = min(4 + 0.45 * len(docs), 14)
+    fig, axes = plt.subplots(1, 2, figsize=(2 * size + 1.5, size))
+    titles = {"cosine": "TF-IDF cosine", "containment": "share of row's 5-grams in column"}
+    for ax, measure in zip(axes, ("cosine", "containment"), strict=True):
+        matrix = (long[long["measure"] == measure].pivot(index="doc_row", columns="doc_col", values="value")
+                  .reindex(index=docs, columns=docs))
+        image = ax.imshow(matrix.to_numpy(dtype=float), vmin=0, vmax=1, cmap="Blues")
+        if len(docs) <= 40:
+            ax.set_xticks(range(len(docs)), names, rotation=90, fontsize=8)
+            ax.set_yticks(range(len(docs)), names, fontsize=8)
+            if len(docs) <= 12:
+                for (r, c), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
+                    if not np.isnan(value):
+                        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                                color="white" if value > 0.6 else "black")
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        ax.set_title(titles[measure])
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.tight_layout()
+    return fig
+
+
+def article_network(pairs: pd.DataFrame, doc_ids: list[str]):
+    """``networkx.Graph`` of the articles ``doc_ids``; an edge per pair among them whose relation is
+    in ``NETWORK_RELATIONS``, with ``relation`` and ``weight`` (the larger containment)."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    nodes = sorted(str(d) for d in doc_ids)
+    graph.add_nodes_from(nodes)
+    shown = set(nodes)
+    for row in pairs.sort_values(["doc_a", "doc_b"], kind="stable").itertuples(index=False):
+        if row.relation in NETWORK_RELATIONS and str(row.doc_a) in shown and str(row.doc_b) in shown:
+            graph.add_edge(str(row.doc_a), str(row.doc_b), relation=row.relation,
+                           weight=float(max(row.containment_ab, row.containment_ba)))
+    return graph
+
+
+def network_edges(graph) -> pd.DataFrame:
+    """The plotted network: ``doc_a, doc_b, relation, weight, x_a, y_a, x_b, y_b`` (circular layout)."""
+    import networkx as nx
+
+    nodes = sorted(graph.nodes)
+    positions = nx.circular_layout(nodes) if nodes else {}
+    rows = [{"doc_a": a, "doc_b": b, "relation": data["relation"], "weight": round(data["weight"], 4),
+             "x_a": round(float(positions[a][0]), 4), "y_a": round(float(positions[a][1]), 4),
+             "x_b": round(float(positions[b][0]), 4), "y_b": round(float(positions[b][1]), 4)}
+            for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[:2]), max(e[:2])))]
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "relation", "weight", "x_a", "y_a", "x_b", "y_b"])
+
+
+def plot_article_network(graph, labels: dict[str, str] | None = None):
+    """Draw the article network on a circle: edge width grows with containment, colour = relation."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    nodes = sorted(graph.nodes)
+    positions = nx.circular_layout(nodes) if nodes else {}
+    fig, ax = plt.subplots(figsize=(7, 6))
+    for relation in NETWORK_RELATIONS:
+        edges = sorted((a, b) for a, b, d in graph.edges(data=True) if d["relation"] == relation)
+        widths = [1 + 8 * graph.edges[e]["weight"] for e in edges]
+        nx.draw_networkx_edges(graph, positions, edgelist=edges, width=widths, ax=ax,
+                               edge_color=RELATION_COLOURS[relation])
+    nx.draw_networkx_nodes(graph, positions, nodelist=nodes, node_color="#1f5f8b", node_size=500, ax=ax)
+    nx.draw_networkx_labels(graph, positions, labels={n: (labels or {}).get(n, n) for n in nodes},
+                            font_size=8, font_color="white", ax=ax)
+    handles = [Line2D([0], [0], color=RELATION_COLOURS[r], lw=3, label=r) for r in NETWORK_RELATIONS]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 0), frameon=False, fontsize=8, ncol=2)
+    ax.margins(0.12)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_speaker_matrix(matrix: pd.DataFrame):
+    """Heatmap of a speakers × articles table (cells = mentions; blank = not cited)."""
+    import matplotlib.pyplot as plt
+
+    values = matrix.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(1.5 + 0.6 * max(len(matrix.columns), 1),
+                                    1.2 + 0.3 * max(len(matrix), 1)))
+    if values.size == 0:
+        ax.text(0.5, 0.5, "no quoted or cited speakers found", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    shown = np.where(values > 0, values, np.nan)
+    image = ax.imshow(shown, cmap="Oranges", vmin=0, aspect="auto")
+    ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=90 if len(matrix.columns) > 12 else 0)
+    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=8)
+    if values.size and values.size <= 600:
+        for (r, c), value in np.ndenumerate(values):
+            if value > 0:
+                ax.text(c, r, f"{int(value)}", ha="center", va="center", fontsize=7)
+    ax.set_xlabel("article")
+    if len(matrix):
+        fig.colorbar(image, ax=ax, shrink=0.6, label="mentions")
+    fig.tight_layout()
+    return fig
+
+
+# --- planted corpora (benchmark and tests) ---------------------------------------------
+
+PLANT_MIX = (0.55, 0.30, 0.15)  # word source shares in synthetic text: background, topic, story
+
+
+def _syllable_words(rng: np.random.Generator, n: int, min_syl: int, max_syl: int) -> list[str]:
+    onsets = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w",
+              "z", "br", "ch", "dr", "gr", "kl", "pr", "sh", "st", "tr", "th"]
+    vowels = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io"]
+    codas = ["", "", "", "n", "r", "s", "l", "t", "m", "nd", "st", "rk"]
+    words: dict[str, None] = {}
+    while len(words) < n:
+        k = int(rng.integers(min_syl, max_syl + 1))
+        word = "".join(onsets[rng.integers(len(onsets))] + vowels[rng.integers(len(vowels))]
+                       + codas[rng.integers(len(codas))] for _ in range(k))
+        words.setdefault(word, None)
+    return list(words)
+
+
+@dataclass
+class _PlantWorld:
+    rng: np.random.Generator
+    vocab: np.ndarray
+    zipf_cdf: np.ndarray
+    topics: list[np.ndarray]
+    first_names: list[str]
+    last_names: list[str]
+
+    def words(self, n: int, topic: int, story_words: np.ndarray) -> list[str]:
+        source = self.rng.choice(3, size=n, p=PLANT_MIX)
+        ranks = np.minimum(np.searchsorted(self.zipf_cdf, self.rng.random(n)), len(self.vocab) - 1)
+        out = self.vocab[ranks].astype(object)
+        topic_words = self.topics[topic]
+        n_topic, n_story = int((source == 1).sum()), int((source == 2).sum())
+        out[source == 1] = self.vocab[topic_words[self.rng.integers(len(topic_words), size=n_topic)]]
+        out[source == 2] = self.vocab[story_words[self.rng.integers(len(story_words), size=n_story)]]
+        return list(out)
+
+    def sentence(self, topic: int, story_words: np.ndarray, low: int = 8, high: int = 28) -> str:
+        words = self.words(int(self.rng.integers(low, high)), topic, story_words)
+        return " ".join(words).capitalize() + "."
+
+
+def _plant_world(seed: int, vocab_size: int, n_topics: int) -> _PlantWorld:
+    rng = np.random.default_rng(seed)
+    vocab = np.array(_syllable_words(rng, vocab_size, 1, 4), dtype=object)
+    ranks = np.arange(1, vocab_size + 1, dtype=float)
+    zipf = 1.0 / (ranks + 2.7)
+    zipf /= zipf.sum()
+    topics = [rng.choice(np.arange(300, vocab_size), size=400, replace=False) for _ in range(n_topics)]
+    first = [w.capitalize() for w in _syllable_words(rng, 400, 1, 2)]
+    last = [w.capitalize() for w in _syllable_words(rng, 800, 2, 3)]
+    return _PlantWorld(rng, vocab, np.cumsum(zipf), topics, first, last)
+
+
+def _plant_story(world: _PlantWorld, topic: int) -> dict:
+    rng = world.rng
+    story_words = rng.choice(np.arange(3000, len(world.vocab)), size=15, replace=False)
+    speakers = sorted({f"{world.first_names[rng.integers(len(world.first_names))]} "
+                       f"{world.last_names[rng.integers(len(world.last_names))]}" for _ in range(3)})
+    quotes = [(world.sentence(topic, story_words, 10, 24)[:-1], speakers[q % len(speakers)])
+              for q in range(3)]
+    return {"topic": topic, "words": story_words, "speakers": speakers, "quotes": quotes}
+
+
+def _plant_article(world: _PlantWorld, story: dict, edit_quotes: bool) -> list[dict]:
+    """Paragraphs of a fresh article on ``story``: ``{"text", "quotes": [(quote, speaker)]}``."""
+    rng = world.rng
+    quotes = list(story["quotes"])
+    if edit_quotes:
+        quotes = [(_edit_words(world, q, 1.0 / max(len(q.split()), 1)), s) for q, s in quotes]
+    n_par = int(rng.integers(6, 16))
+    quote_slots = sorted(rng.choice(np.arange(1, n_par), size=min(len(quotes), n_par - 1), replace=False))
+    paragraphs = []
+    for p in range(n_par):
+        sentences = [world.sentence(story["topic"], story["words"]) for _ in range(int(rng.integers(1, 4)))]
+        if p in quote_slots:
+            quote, speaker = quotes[quote_slots.index(p)]
+            paragraphs.append({"text": f'"{quote}," said {speaker}. ' + " ".join(sentences[:1]),
+                               "quotes": [(quote, speaker)]})
+        else:
+            if rng.random() < 0.3:
+                speaker = story["speakers"][rng.integers(len(story["speakers"]))]
+                sentences.append(f"That is according to {speaker}.")
+            paragraphs.append({"text": " ".join(sentences), "quotes": []})
+    return paragraphs
+
+
+def _edit_words(world: _PlantWorld, text: str, rate: float) -> str:
+    """Replace each space-separated word with a random common word with probability ``rate``."""
+    words = text.split(" ")
+    hits = world.rng.random(len(words)) < rate
+    for i in np.nonzero(hits)[0]:
+        words[i] = str(world.vocab[world.rng.integers(200)])
+    return " ".join(words)
+
+
+def planted_corpus(n_docs: int, seed: int = 0, copy_share: float = 0.1, retell_share: float = 0.1,
+                   max_edit_rate: float = 0.1, vocab_size: int = 20000) -> dict[str, pd.DataFrame]:
+    """A synthetic corpus with planted near-duplicates and retellings, for benchmarks and tests.
+
+    Text is sampled word by word from a Zipf background over ``vocab_size`` made-up words mixed
+    with topic and story words (``PLANT_MIX``); no paragraph is reused except by planting.
+    Each new article either copies an earlier original (``copy_share``: each word replaced with
+    probability up to ``max_edit_rate``, paragraphs sometimes cut or added), retells an earlier
+    original's story (``retell_share``: same speakers and quotes, quotes sometimes edited by a word,
+    all prose new), or starts a new story.
+
+    Returns
+    -------
+    ``{"corpus", "truth", "quotes", "sources"}``: ``corpus`` has ``doc_id, text, raw_text``;
+    ``truth`` has ``doc_a, doc_b, kind`` (copy / retelling) for every pair of articles on the
+    same planted story (``corpus["topic"]`` gives each article's topic); ``quotes`` and
+    ``sources`` have the shapes of ``corpus_quotes`` and ``cited_sources`` for the planted
+    quotes and speakers.
+    """
+    n_topics = max(4, n_docs // 40)
+    world = _plant_world(seed, vocab_size, n_topics)
+    rng = world.rng
+    docs, stories, lineage, originals = [], [], [], []
+    for n in range(n_docs):
+        roll = rng.random()
+        if originals and roll < copy_share:
+            base = originals[rng.integers(len(originals))]
+            rate = float(rng.uniform(0, max_edit_rate))
+            paragraphs = [{"text": _edit_words(world, p["text"], rate), "quotes": p["quotes"]}
+                          for p in docs[base]]
+            if rng.random() < 0.3 and len(paragraphs) > 4:
+                paragraphs = paragraphs[:len(paragraphs) - int(rng.integers(1, 3))]
+            if rng.random() < 0.3:
+                story = stories[base]
+                paragraphs.append({"text": world.sentence(story["topic"], story["words"]), "quotes": []})
+            docs.append(paragraphs)
+            stories.append(stories[base])
+            lineage.append(base)
+        elif originals and roll < copy_share + retell_share:
+            base = originals[rng.integers(len(originals))]
+            docs.append(_plant_article(world, stories[base], edit_quotes=rng.random() < 0.5))
+            stories.append(stories[base])
+            lineage.append(n)
+        else:
+            story = _plant_story(world, int(rng.integers(n_topics)))
+            docs.append(_plant_article(world, story, edit_quotes=False))
+            stories.append(story)
+            lineage.append(n)
+            originals.append(n)
+    ids = [f"s{n:05d}" for n in range(n_docs)]
+    texts = ["\n".join(p["text"] for p in paragraphs) for paragraphs in docs]
+    corpus = pd.DataFrame({"doc_id": ids, "text": texts, "raw_text": texts,
+                           "topic": [s["topic"] for s in stories]})
+    story_ids = [id(s) for s in stories]
+    truth = []
+    groups: dict[int, list[int]] = {}
+    for n, key in enumerate(story_ids):
+        groups.setdefault(key, []).append(n)
+    for members in groups.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                kind = "copy" if lineage[a] == lineage[b] or lineage[b] == a or lineage[a] == b \
+                    else "retelling"
+                truth.append({"doc_a": ids[a], "doc_b": ids[b], "kind": kind})
+    truth = pd.DataFrame(truth, columns=["doc_a", "doc_b", "kind"])
+    quote_rows, source_rows = [], []
+    for n, paragraphs in enumerate(docs):
+        for quote, speaker in sorted({q for p in paragraphs for q in p["quotes"]}):
+            start = texts[n].find(quote)
+            quote_rows.append({"doc_id": ids[n], "quote": quote, "speaker": speaker,
+                               "speaker_type": "person", "start": start,
+                               "end": start + len(quote) if start >= 0 else -1})
+        for speaker in stories[n]["speakers"]:
+            count = texts[n].count(speaker)
+            if count:
+                source_rows.append({"doc_id": ids[n], "speaker": speaker, "speaker_type": "person",
+                                    "n_mentions": count})
+    return {"corpus": corpus, "truth": truth.sort_values(["doc_a", "doc_b"]).reset_index(drop=True),
+            "quotes": pd.DataFrame(quote_rows, columns=QUOTE_COLUMNS),
+            "sources": pd.DataFrame(source_rows, columns=SOURCE_COLUMNS)}
+
+
 
 # ======================================================================================
 # figures
