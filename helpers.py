@@ -3209,21 +3209,35 @@ def self_repetition(corpus: pd.DataFrame, column: str = "raw_text",
 # --- candidate pairs for large corpora -------------------------------------------------
 
 
+def minhash_signatures(hashes: list[np.ndarray], num_perm: int = LSH_BANDS * LSH_ROWS,
+                       seed: int = 1) -> list:
+    """datasketch ``MinHash`` signature of each document's uint64 shingle hashes (per document,
+    so any split of the documents gives the same signatures)."""
+    from datasketch import MinHash
+
+    return MinHash.bulk([h.tolist() for h in hashes], num_perm=num_perm, seed=seed, hashfunc=int,
+                        scheme="affine64")
+
+
 def minhash_candidates(hashes: list[np.ndarray], bands: int = LSH_BANDS,
-                       rows: int = LSH_ROWS, seed: int = 1) -> set[tuple[int, int]]:
+                       rows: int = LSH_ROWS, seed: int = 1,
+                       signatures: list | None = None) -> set[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, whose MinHash signatures collide in some LSH band.
 
-    ``hashes[i]`` holds the uint64 shingle hashes of document ``i`` (see :func:`shingle_matrix`).
+    ``hashes[i]`` holds the uint64 shingle hashes of document ``i`` (see :func:`shingle_matrix`);
+    ``signatures[i]``, if given, its :func:`minhash_signatures` (e.g. computed on a cluster).
     Uses ``datasketch`` MinHash (``bands × rows`` permutations) and ``MinHashLSH``; a pair with
     Jaccard ``J`` becomes a candidate with probability ``1 - (1 - J^rows)^bands``.
     """
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     num_perm = bands * rows
     lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
     present = [i for i, h in enumerate(hashes) if len(h)]
-    signatures = MinHash.bulk([hashes[i].tolist() for i in present], num_perm=num_perm, seed=seed,
-                              hashfunc=int, scheme="affine64")
+    if signatures is None:
+        signatures = minhash_signatures([hashes[i] for i in present], num_perm, seed)
+    else:
+        signatures = [signatures[i] for i in present]
     with lsh.insertion_session() as session:
         for i, sig in zip(present, signatures, strict=True):
             session.insert(i, sig)
@@ -4815,3 +4829,36 @@ def plot_scaling(bench: pd.DataFrame):
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def _overlap_keys_each(texts: list[str]) -> list[list[str]]:
+    return [overlap_keys(text) for text in texts]
+
+
+def _signatures_each(hashes: list[np.ndarray]) -> list:
+    return minhash_signatures(hashes)
+
+
+def overlap_signatures_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> dict:
+    """Shingles and MinHash signatures of every article, the per-article steps on a cluster.
+
+    Workers tokenise each article (:func:`overlap_keys`); the client numbers the words over the
+    whole corpus and hashes the shingles (:func:`shingle_matrix`, which needs the corpus-wide
+    word ids); workers then compute each article's :func:`minhash_signatures`.
+
+    Returns
+    -------
+    ``{"keys", "matrix", "hashes", "signatures"}``: per-article word keys, the documents ×
+    shingles matrix, per-article shingle hashes, and signatures (``None`` for an article
+    without shingles). ``minhash_candidates(hashes, signatures=signatures)`` then gives the
+    same pairs as ``minhash_candidates(hashes)``.
+    """
+    texts = corpus["text"].fillna("").astype(str).tolist()
+    keys = map_partitions_dask(_overlap_keys_each, texts, client, npartitions)
+    matrix, hashes = shingle_matrix(keys)
+    present = [i for i, h in enumerate(hashes) if len(h)]
+    computed = map_partitions_dask(_signatures_each, [hashes[i] for i in present], client, npartitions)
+    signatures: list = [None] * len(hashes)
+    for i, signature in zip(present, computed, strict=True):
+        signatures[i] = signature
+    return {"keys": keys, "matrix": matrix, "hashes": hashes, "signatures": signatures}

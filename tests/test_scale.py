@@ -147,3 +147,25 @@ def test_dask_map_keeps_order_and_handles_empty_input(client):
     texts = [f"export controls number{i}" for i in range(37)]
     assert helpers.map_partitions_dask(helpers._ngram_counts, texts, client, npartitions=5) \
         == helpers._ngram_counts(texts)
+
+
+def test_dask_shingles_and_minhash_equal_local(client, small_export):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", helpers.CorpusWarning)
+        corpus = helpers.load_corpus(small_export)
+    keys = [helpers.overlap_keys(t) for t in corpus["text"]]
+    matrix, hashes = helpers.shingle_matrix(keys)
+    remote = helpers.overlap_signatures_dask(corpus, client)
+    assert remote["keys"] == keys
+    assert (remote["matrix"] != matrix).nnz == 0
+    assert all(np.array_equal(a, b) for a, b in zip(remote["hashes"], hashes, strict=True))
+    local_signatures = helpers.minhash_signatures([h for h in hashes if len(h)])
+    remote_signatures = [s for s in remote["signatures"] if s is not None]
+    assert all(np.array_equal(a.hashvalues, b.hashvalues)
+               for a, b in zip(local_signatures, remote_signatures, strict=True))
+    pairs = helpers.minhash_candidates(hashes)
+    assert helpers.minhash_candidates(hashes, signatures=remote["signatures"]) == pairs
+    planted = helpers.planted_copies(pd.read_json(small_export, lines=True, dtype=False))
+    index = {d: i for i, d in enumerate(corpus["doc_id"])}
+    exact = {(index[a], index[b]) for a, b, kind in planted.itertuples(index=False) if kind == "exact"}
+    assert exact and exact <= pairs  # identical texts always collide
