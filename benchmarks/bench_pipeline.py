@@ -131,6 +131,30 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def verdict(full: pd.DataFrame) -> list[str]:
+    """The targets, read off the largest corpus: met or missed, with the numbers."""
+    n = int(full["articles"].max())
+    big = full[full["articles"] == n].set_index("stage")
+    lines = ["## Targets", ""]
+    for name in ("pipeline_total", "pipeline_without_overlap"):
+        if name not in big.index:
+            continue
+        row = big.loc[name]
+        lines.append(
+            f"- `{name}` at {n:,} articles: {row['seconds']:.0f} s "
+            f"({'met' if row['seconds'] <= 300 else 'missed'}: target 300 s), peak RSS "
+            f"{row['peak_rss_mb']:.0f} MB "
+            f"({'met' if row['peak_rss_mb'] <= 4096 else 'missed'}: target 4096 MB), "
+            f"{row['x_bare_tfidf']:.1f}x the bare vectorizer "
+            f"({'met' if row['x_bare_tfidf'] <= 6 else 'missed'}: target 6x).")
+    stages = full[full["stage"].isin(STAGES) & (full["articles"] == n)]
+    worst = stages.sort_values("scaling_vs_smallest").iloc[-1]
+    lines.append(f"- Scaling: seconds per article at {n:,} are {stages['scaling_vs_smallest'].min():.2f}-"
+                 f"{worst['scaling_vs_smallest']:.2f}x those at the smallest size (worst: "
+                 f"`{worst['stage']}`); 1.0 is linear.")
+    return lines
+
+
 def markdown_table(table: pd.DataFrame) -> str:
     head = "| " + " | ".join(table.columns) + " |"
     rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(table[c]) else "---"
@@ -185,7 +209,12 @@ def write_results(table: pd.DataFrame, env: dict, wall: float) -> None:
         "",
         markdown_table(shown),
         "",
+        *verdict(out),
+        "",
     ]
+    notes = ROOT / "benchmarks" / "results_notes.md"  # profiling and Dask notes, written by hand
+    if notes.exists():
+        lines.append(notes.read_text())
     (ROOT / "benchmarks" / "results.md").write_text("\n".join(lines))
 
 
