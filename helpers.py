@@ -18,6 +18,9 @@ figures
     Saving every figure as PNG with the plotted data beside it as CSV.
 report
     The HTML report's index page.
+scale
+    Synthetic corpora with planted copies, the pipeline runner and benchmark readers, and
+    the Dask path: the per-article steps above mapped over a ``distributed`` cluster.
 
 Every function is pure unless its name says it writes (``save_*``, ``write_*``).
 """
@@ -4827,7 +4830,7 @@ def plot_scaling(bench: pd.DataFrame):
     linear scaling from the smallest corpus's pipeline without overlap (run at every size)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig, ax = plt.subplots(figsize=(9, 4.8))
     for stage in [s for s in BENCH_STAGES if s in set(bench["stage"])]:
         part = bench[bench["stage"] == stage].sort_values("articles")
         style = {"pipeline_without_overlap": dict(color="black", lw=2.5),
@@ -4844,7 +4847,7 @@ def plot_scaling(bench: pd.DataFrame):
     ax.set_xlabel("articles in the synthetic corpus")
     ax.set_ylabel("wall time (s)")
     ax.set_title("Pipeline stages by corpus size (recorded benchmark)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     return fig
