@@ -22,7 +22,7 @@ endif
 REPORT_PY := import sys, helpers; print("Report written to", \
   helpers.write_report(sys.argv[1], sys.argv[3:], corpus=sys.argv[2] or None))
 
-.PHONY: setup report test unit nbval lint lab notebooks clean
+.PHONY: setup report test unit nbval lint lab notebooks bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ notebooks: $(STAMP)
 	for nb in $(NOTEBOOKS); do \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace $(EXECUTE) $$nb || exit 1; \
 	done
+
+## Time the whole pipeline on synthetic corpora of 1k, 10k and 50k articles (about 15 min);
+## writes benchmarks/results.md and benchmarks/results.csv.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean:
 	rm -rf $(REPORTS) .pytest_cache .ruff_cache

@@ -18,6 +18,9 @@ figures
     Saving every figure as PNG with the plotted data beside it as CSV.
 report
     The HTML report's index page.
+scale
+    Synthetic corpora with planted copies, the pipeline runner and benchmark readers, and
+    the Dask path: the per-article steps above mapped over a ``distributed`` cluster.
 
 Every function is pure unless its name says it writes (``save_*``, ``write_*``).
 """
@@ -34,7 +37,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +130,13 @@ class _LoadLog:
         if self.strict:
             raise ValueError(message)
         warnings.warn(f"{message} ({action})", CorpusWarning, stacklevel=3)
+        self.problems.append({"file": file, "problem": problem, "action": action})
+
+
+class _QuietLog(_LoadLog):
+    """Collects problems without warning, to be replayed in order by a :class:`_LoadLog`."""
+
+    def report(self, file: str, problem: str, action: str) -> None:
         self.problems.append({"file": file, "problem": problem, "action": action})
 
 
@@ -325,10 +335,16 @@ def parse_date(value: object) -> pd.Timestamp:
     """
     if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
         return pd.NaT
-    stamp = pd.to_datetime(str(value).strip(), errors="coerce", utc=True)
+    stamp = _parse_date_text(str(value).strip())
     if pd.isna(stamp):
         raise ValueError(f"unparseable date {str(value)!r}")
-    return stamp.tz_convert(None).normalize()
+    return stamp
+
+
+@lru_cache(maxsize=2**14)  # exports repeat the same few hundred dates; parsing one costs ~0.5 ms
+def _parse_date_text(text: str) -> pd.Timestamp:
+    stamp = pd.to_datetime(text, errors="coerce", utc=True)
+    return pd.NaT if pd.isna(stamp) else stamp.tz_convert(None).normalize()
 
 
 def _read_source_bytes(path: Path, log: _LoadLog) -> tuple[str, str] | None:
@@ -341,8 +357,55 @@ def _read_source_bytes(path: Path, log: _LoadLog) -> tuple[str, str] | None:
     return None
 
 
+TABLE_CHUNK_ROWS = 5000  # rows parsed at a time from a UTF-8 export; bounds the parser's memory
+
+
+def _table_chunks(path: Path):
+    """Parse a UTF-8 CSV or JSONL export in chunks of ``TABLE_CHUNK_ROWS`` rows, streaming.
+
+    Raises ``UnicodeDecodeError`` for text that is not UTF-8 (the caller then decodes the
+    whole file with the fallback encodings) and ``ValueError`` for malformed input.
+    """
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8") as handle:
+            batch = []
+            for line in handle:
+                if line.strip():
+                    batch.append(json.loads(line))
+                if len(batch) == TABLE_CHUNK_ROWS:
+                    yield _json_records(batch)
+                    batch = []
+            if batch:
+                yield _json_records(batch)
+    else:
+        yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
+                               chunksize=TABLE_CHUNK_ROWS)
+
+
+def _json_records(records: list) -> pd.DataFrame:
+    if not all(isinstance(r, dict) for r in records):
+        raise ValueError("every JSONL line must be a JSON object")
+    return pd.DataFrame.from_records(records)
+
+
 def _read_table(path: Path, log: _LoadLog) -> pd.DataFrame | None:
-    """Read a CSV or JSONL file into strings, reporting any failure by file name."""
+    """Read a CSV or JSONL file into strings, reporting any failure by file name.
+
+    A UTF-8 file without a byte-order mark is parsed in chunks as it is read; any other
+    file is decoded whole (UTF-8 with BOM, then cp1252) and parsed at once.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+        if head.strip() and not head.startswith(b"\xef\xbb\xbf"):
+            decode_bytes(head)  # empty and binary files are reported as before
+            chunks = list(_table_chunks(path))
+            if not chunks:
+                raise ValueError("no rows")
+            table = pd.concat(chunks, ignore_index=True)
+            return table.astype(object).where(table.notna(), "").astype(str)
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError, csv.Error, OSError):
+        pass  # decoded whole below, which reports the problem by name
     decoded = _read_source_bytes(path, log)
     if decoded is None:
         return None
@@ -569,8 +632,39 @@ def _write_cached(corpus: pd.DataFrame, folder: Path) -> None:
     load_problems(corpus).to_parquet(folder / "problems.parquet", index=False)
 
 
+PROGRESS_MIN_RECORDS = 2000  # loads shorter than this show no progress bar
+
+
+def clean_records(records: list[dict]) -> list[tuple[dict | None, list[dict], list[dict]]]:
+    """Clean input records independently: ``(row, audit rows, problems)`` for each.
+
+    The per-article step of :func:`load_corpus` (``row`` is ``None`` when nothing is left);
+    problems are collected, not warned, so the caller reports them in input order. Used
+    as it is by the Dask path (:func:`map_partitions_dask`).
+    """
+    return list(_clean_each(records))
+
+
+def _clean_each(records: list[dict]):
+    for record in records:
+        log = _QuietLog(strict=False)
+        row, audit = _build_row(record, log)
+        yield row, audit, log.problems
+
+
+def _show_progress(progress: bool | None, n: int) -> bool:
+    """``progress=None`` shows a bar only for long loads on an interactive terminal, so
+    notebooks (nbval, papermill: stderr is not a terminal) stay silent."""
+    import sys
+
+    if progress is None:
+        return n >= PROGRESS_MIN_RECORDS and sys.stderr is not None and sys.stderr.isatty()
+    return bool(progress)
+
+
 def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
-                cache_dir: str | Path | None = None) -> pd.DataFrame:
+                cache_dir: str | Path | None = None, progress: bool | None = None,
+                client: object | None = None) -> pd.DataFrame:
     """Load, clean and audit a corpus of news articles.
 
     Parameters
@@ -585,6 +679,11 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
     cache_dir : if given, the cleaned corpus is cached there as Parquet under a key made
         from the inputs' content (:func:`corpus_fingerprint`); a changed input, or changed
         cleaning rules, makes a new key. A cached load repeats the original warnings.
+    progress : show a tqdm progress bar (on stderr) while articles are cleaned; ``None``
+        shows one only for ``PROGRESS_MIN_RECORDS`` or more articles and only when stderr
+        is a terminal, so notebooks run by nbval or papermill stay silent.
+    client : a ``dask.distributed.Client``; if given, articles are cleaned on its workers
+        (:func:`clean_records` over partitions). The result is the same as without it.
 
     Returns
     -------
@@ -604,7 +703,7 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
             for problem in load_problems(corpus).itertuples():
                 log.report(problem.file, problem.problem, problem.action)
             return corpus
-        corpus = load_corpus(path, strict=strict)
+        corpus = load_corpus(path, strict=strict, progress=progress, client=client)
         _write_cached(corpus, cached)
         return corpus
     log = _LoadLog(strict=strict)
@@ -618,13 +717,30 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
         raise ValueError(f"{path.name}: no such file or folder")
 
     seen_ids: set[str] = set()
+    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r["file"]))
+    unique = []
+    for record in ordered:
+        if str(record["doc_id"]) not in seen_ids:
+            seen_ids.add(str(record["doc_id"]))
+            unique.append(record)
+    if client is not None:
+        built = iter(map_partitions_dask(clean_records, unique, client))
+    else:
+        built = _clean_each(unique)
+    if _show_progress(progress, len(unique)):
+        from tqdm.auto import tqdm
+
+        built = iter(tqdm(built, total=len(unique), desc="cleaning articles", unit="article"))
+    seen_ids = set()
     rows, audit = [], []
-    for record in sorted(records, key=lambda r: (str(r["doc_id"]), r["file"])):
+    for record in ordered:  # problems are reported in the same order as cleaning one by one
         if str(record["doc_id"]) in seen_ids:
             log.report(record["file"], f"doc_id {record['doc_id']} is used twice", "skipped")
             continue
         seen_ids.add(str(record["doc_id"]))
-        row, row_audit = _build_row(record, log)
+        row, row_audit, problems = next(built)
+        for problem in problems:
+            log.report(**problem)
         audit.extend(row_audit)
         if row is not None:
             rows.append(row)
@@ -991,19 +1107,21 @@ def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
-        quotes = extract_quotes(text)
+        table = extract_quotes(text)
+        quotes = [(q_start, q_end, name, kind) for q_start, q_end, name, kind in zip(
+            table["start"], table["end"], table["speaker"], table["speaker_type"], strict=True) if name != ""]
         last_person = ""
         cursor = 0
+        block = []
         for sent_id, sentence in enumerate(split_sentences(text)):
             start = text.find(sentence, cursor)
             end = start + len(sentence)
             cursor = max(cursor, end) if start >= 0 else cursor
-            inside = quotes[(quotes["start"] < end) & (quotes["end"] > start) & (quotes["speaker"] != "")]
+            inside = next((q for q in quotes if q[0] < end and q[1] > start), None)
             speaker, stype = attribute_sentence(sentence)
             attribution = "reported"
-            if len(inside):
-                first = inside.iloc[0]
-                speaker, stype, attribution = first["speaker"], first["speaker_type"], "quote"
+            if inside is not None:
+                speaker, stype, attribution = inside[2], inside[3], "quote"
             elif stype == "pronoun":
                 speaker, stype, attribution = (last_person, "person", "pronoun") if last_person \
                     else ("author", "author", "author")
@@ -1011,10 +1129,10 @@ def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
                 attribution = "author"
             if stype == "person" and attribution != "author":
                 last_person = speaker
-            rows.append({"doc_id": doc_id, "sent_id": sent_id, "sentence": sentence,
-                         "speaker": speaker, "speaker_type": stype, "attribution": attribution})
-        if rows:
-            block = [r for r in rows if r["doc_id"] == doc_id]
+            block.append({"doc_id": doc_id, "sent_id": sent_id, "sentence": sentence,
+                          "speaker": speaker, "speaker_type": stype, "attribution": attribution})
+        rows.extend(block)
+        if block:
             expanded = canonical_speakers(pd.Series([r["speaker"] for r in block]), text)
             for row, name in zip(block, expanded, strict=True):
                 row["speaker"] = name
@@ -1867,6 +1985,10 @@ def _marker(kind: str) -> re.Pattern:
     return next(rx for rx, _, k in _stance_patterns()["markers"] if k == kind)
 
 
+STANCE_TEXT_CACHE = 2**16  # sentences whose stance text is memoised; each is needed 2-5 times
+
+
+@lru_cache(maxsize=STANCE_TEXT_CACHE)
 def stance_text(sentence: str) -> str:
     """Normalised, lower-cased sentence on which every stance pattern runs.
 
@@ -1875,6 +1997,11 @@ def stance_text(sentence: str) -> str:
     in the result are offsets in ``normalize_text(sentence)`` with spaces collapsed.
     """
     text = re.sub(r"\s+", " ", normalize_text(sentence)).strip()
+    lowered = text.lower()
+    # str.lower maps a final capital sigma by context; otherwise equal lengths mean every
+    # character was lowered to exactly one character, the per-character rule below
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        return lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
@@ -1886,10 +2013,14 @@ def target_spans(sentence: str) -> list[tuple[int, int, str]]:
     outside) or ``R3-access`` (access to advanced chips; counts only beside a named
     measure, see :func:`detect_targets`). Sorted by position.
     """
-    text = stance_text(sentence)
+    return list(_target_spans(stance_text(sentence)))
+
+
+@lru_cache(maxsize=STANCE_TEXT_CACHE)
+def _target_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     spans = {(m.start(), m.end(), rule) for rx, rule, _ in _stance_patterns()["target"]
              for m in rx.finditer(text)}
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT) -> pd.DataFrame:
@@ -2280,16 +2411,20 @@ def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None) 
     DataFrame ``doc_id, n_target, n_favor, n_against, net``, one row per article, in
     corpus order.
     """
-    table = stance_sentences(corpus) if sentences is None else sentences
-    rows = []
-    for doc_id in corpus["doc_id"]:
-        part = table[table["doc_id"] == doc_id]
-        target = part[part["mentions_target"].astype(bool)]
-        favor = int((target["stance"] == "favor").sum())
-        against = int((target["stance"] == "against").sum())
-        rows.append({"doc_id": doc_id, "n_target": len(target), "n_favor": favor,
-                     "n_against": against, "net": round((favor - against) / max(1, favor + against), 4)})
-    return pd.DataFrame(rows, columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
+    if sentences is None:  # the counts need no speakers, so skip attributing them
+        table = rule_stances(detect_targets(corpus_sentences(corpus)))
+    else:
+        table = sentences
+    target = table[table["mentions_target"].astype(bool)]
+    counts = pd.crosstab(target["doc_id"], target["stance"]).reindex(
+        index=corpus["doc_id"], columns=["favor", "against"], fill_value=0)
+    favor = counts["favor"].to_numpy(dtype=int)
+    against = counts["against"].to_numpy(dtype=int)
+    n_target = target.groupby("doc_id").size().reindex(corpus["doc_id"], fill_value=0)
+    net = [round((f - a) / max(1, f + a), 4) for f, a in zip(favor.tolist(), against.tolist(), strict=True)]
+    return pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "n_target": n_target.to_numpy(dtype=int),
+                         "n_favor": favor, "n_against": against, "net": net},
+                        columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
 
 
 def speaker_stance(details: pd.DataFrame) -> pd.DataFrame:
@@ -3077,21 +3212,35 @@ def self_repetition(corpus: pd.DataFrame, column: str = "raw_text",
 # --- candidate pairs for large corpora -------------------------------------------------
 
 
+def minhash_signatures(hashes: list[np.ndarray], num_perm: int = LSH_BANDS * LSH_ROWS,
+                       seed: int = 1) -> list:
+    """datasketch ``MinHash`` signature of each document's uint64 shingle hashes (per document,
+    so any split of the documents gives the same signatures)."""
+    from datasketch import MinHash
+
+    return MinHash.bulk([h.tolist() for h in hashes], num_perm=num_perm, seed=seed, hashfunc=int,
+                        scheme="affine64")
+
+
 def minhash_candidates(hashes: list[np.ndarray], bands: int = LSH_BANDS,
-                       rows: int = LSH_ROWS, seed: int = 1) -> set[tuple[int, int]]:
+                       rows: int = LSH_ROWS, seed: int = 1,
+                       signatures: list | None = None) -> set[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, whose MinHash signatures collide in some LSH band.
 
-    ``hashes[i]`` holds the uint64 shingle hashes of document ``i`` (see :func:`shingle_matrix`).
+    ``hashes[i]`` holds the uint64 shingle hashes of document ``i`` (see :func:`shingle_matrix`);
+    ``signatures[i]``, if given, its :func:`minhash_signatures` (e.g. computed on a cluster).
     Uses ``datasketch`` MinHash (``bands × rows`` permutations) and ``MinHashLSH``; a pair with
     Jaccard ``J`` becomes a candidate with probability ``1 - (1 - J^rows)^bands``.
     """
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     num_perm = bands * rows
     lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
     present = [i for i, h in enumerate(hashes) if len(h)]
-    signatures = MinHash.bulk([hashes[i].tolist() for i in present], num_perm=num_perm, seed=seed,
-                              hashfunc=int, scheme="affine64")
+    if signatures is None:
+        signatures = minhash_signatures([hashes[i] for i in present], num_perm, seed)
+    else:
+        signatures = [signatures[i] for i in present]
     with lsh.insertion_session() as session:
         for i, sig in zip(present, signatures, strict=True):
             session.insert(i, sig)
@@ -3172,9 +3321,14 @@ def _quote_keys_similarity(key_a: str, key_b: str) -> float:
     return float(score)
 
 
-def _quote_block_pairs(keys: list[str], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _quote_block_pairs(keys: list[str], docs: np.ndarray, wanted: set[tuple[str, str]] | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of quotes from different articles that share at least ``QUOTE_BLOCK_SHARE`` of the
-    shorter quote's distinct content words (English stop words ignored); only these are scored."""
+    shorter quote's distinct content words (English stop words ignored); only these are scored.
+
+    With ``wanted`` (article pairs), only quotes of those pairs are compared, pair by pair,
+    instead of every quote with every other (whose product grows with the square of the
+    number of quotes sharing a common word)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
@@ -3185,10 +3339,21 @@ def _quote_block_pairs(keys: list[str], docs: np.ndarray) -> tuple[np.ndarray, n
     except ValueError:  # only stop words
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     sizes = np.diff(words.indptr)
-    shared = sparse.triu(words @ words.T, k=1).tocoo()
-    smaller = np.minimum(sizes[shared.row], sizes[shared.col])
-    keep = (shared.data >= QUOTE_BLOCK_SHARE * smaller) & (docs[shared.row] != docs[shared.col])
-    return shared.row[keep], shared.col[keep]
+    if wanted is None:
+        shared = sparse.triu(words @ words.T, k=1).tocoo()
+        rows, cols, data = shared.row, shared.col, shared.data
+    else:
+        by_doc: dict[str, list[int]] = {}
+        for q, doc in enumerate(docs):
+            by_doc.setdefault(doc, []).append(q)
+        found = sorted((min(qa, qb), max(qa, qb)) for a, b in wanted if a < b
+                       for qa in by_doc.get(a, ()) for qb in by_doc.get(b, ()))
+        rows = np.array([r for r, _ in found], dtype=np.int64)
+        cols = np.array([c for _, c in found], dtype=np.int64)
+        data = _rowwise_dot(words.astype(np.float64), rows, cols)
+    smaller = np.minimum(sizes[rows], sizes[cols])
+    keep = (data > 0) & (data >= QUOTE_BLOCK_SHARE * smaller) & (docs[rows] != docs[cols])
+    return rows[keep], cols[keep]
 
 
 def _eligible_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -3225,7 +3390,7 @@ def match_quotes(quotes: pd.DataFrame, pairs: pd.DataFrame | None = None,
         wanted |= {(b, a) for a, b in wanted}
     keys = table["key"].tolist()
     hits: list[tuple[int, int, float]] = []
-    for i, j in zip(*_quote_block_pairs(keys, docs), strict=True):
+    for i, j in zip(*_quote_block_pairs(keys, docs, wanted), strict=True):
         if docs[i] > docs[j]:
             i, j = j, i
         if wanted is not None and (docs[i], docs[j]) not in wanted:
@@ -4310,3 +4475,412 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     return write_report_index(out, pages, loaded, title=title, footer=footer,
                               subtitle=f"Corpus: {corpus_path.name}. One page per notebook; "
                                        "each states its question, its evidence and its limits.")
+
+
+# ======================================================================================
+# scale
+# ======================================================================================
+# Synthetic corpora for benchmarks and tests, and the Dask path for corpora too large for
+# one process. The Dask functions map the per-article functions above over partitions;
+# they hold no analysis logic of their own.
+
+SYNTH_GENERATED_SHARE = 0.15  # share of words replaced by made-up tokens: the vocabulary keeps growing
+SYNTH_VOCAB = 100_000  # made-up tokens (names, places, jargon), drawn with Zipf-like frequencies
+SYNTH_ZIPF_SHIFT = 2.7  # Zipf–Mandelbrot offset of the made-up tokens' frequencies
+SYNTH_NAME_SHARE = 0.3  # made-up tokens written capitalised, as names are
+SYNTH_MIN_WORDS = 6  # a sentence ends at a full stop only after this many words
+SYNTH_MAX_WORDS = 40  # and always after this many
+SYNTH_PARAGRAPHS = (6, 16)  # paragraphs per article (uniform, inclusive)
+SYNTH_SENTENCES = (1, 3)  # sentences per paragraph (uniform, inclusive)
+SYNTH_COPY_SHARE = 0.05  # articles planted as near-duplicates of an earlier original
+SYNTH_EXACT_SHARE = 0.02  # articles planted as exact copies (the loader flags them)
+SYNTH_EDIT_RATE = 0.03  # share of a near-duplicate's words replaced
+SYNTH_UNDATED_SHARE = 0.1  # articles without a date, as in real exports
+SYNTH_OUTLETS = 20  # made-up outlet names
+SYNTH_BATCH = 20_000  # sentences generated at once; bounds the generator's memory
+EXPORT_COLUMNS = ["stories_id", "title", "publish_date", "media_name", "url", "text", "notes"]
+
+
+def _made_up_words(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` distinct pronounceable made-up lowercase words of 1–3 syllables."""
+    onsets = np.array(["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v",
+                       "w", "z", "br", "ch", "dr", "gr", "kl", "pr", "sh", "st", "tr", "th", "x"])
+    vowels = np.array(["a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "y"])
+    codas = np.array(["", "", "", "n", "r", "s", "l", "t", "m", "nd", "st", "rk", "ng"])
+    found: dict[str, None] = {}
+    while len(found) < n:
+        size = 2 * (n - len(found)) + 16
+        n_syl = rng.integers(1, 4, size)
+        syllables = (onsets[rng.integers(len(onsets), size=(size, 4))]
+                     + vowels[rng.integers(len(vowels), size=(size, 4))]
+                     + codas[rng.integers(len(codas), size=(size, 4))])
+        for i in range(size):
+            found.setdefault("".join(syllables[i, :n_syl[i]]), None)
+            if len(found) == n:
+                break
+    return np.array(list(found), dtype=object)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A word-level Markov chain (order 1): successors of token ``t`` are
+    ``succ[offset[t]:offset[t + 1]]``, with repeats, so sampling follows their frequency."""
+
+    vocab: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    offset: np.ndarray
+    succ: np.ndarray
+
+
+def _markov_chain(texts: list[str]) -> _Chain:
+    """Fit the chain on whitespace tokens of each paragraph; punctuation stays on the words."""
+    index: dict[str, int] = {}
+    pairs: list[tuple[int, int]] = []
+    starts: list[int] = []
+    for text in texts:
+        for paragraph in text.split("\n"):
+            ids = [index.setdefault(w, len(index)) for w in paragraph.split()]
+            if ids:
+                starts.append(ids[0])
+                pairs.extend(zip(ids, ids[1:], strict=False))
+    vocab = np.array(list(index), dtype=object)
+    ends = np.array([bool(re.search(r"[.!?][\"”’')]?$", w)) for w in vocab], dtype=bool)
+    for a, b in pairs:
+        if ends[a]:
+            starts.append(b)
+    pair_arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((pair_arr[:, 1], pair_arr[:, 0]))
+    pair_arr = pair_arr[order]
+    offset = np.searchsorted(pair_arr[:, 0], np.arange(len(vocab) + 1)).astype(np.int64)
+    return _Chain(vocab, np.array(sorted(starts), dtype=np.int64), ends, offset, pair_arr[:, 1].copy())
+
+
+def _chain_sentences(chain: _Chain, rng: np.random.Generator, n: int, made_up: np.ndarray,
+                     made_up_cdf: np.ndarray) -> list[str]:
+    """``n`` sentences walked on the chain, with made-up tokens swapped in for plain words."""
+    words = np.concatenate([chain.vocab, made_up])
+    plain = np.concatenate([np.array([w.isalpha() for w in chain.vocab], dtype=bool),
+                            np.zeros(len(made_up), dtype=bool)])
+    out: list[str] = []
+    for lo in range(0, n, SYNTH_BATCH):
+        size = min(SYNTH_BATCH, n - lo)
+        grid = np.full((size, SYNTH_MAX_WORDS), -1, dtype=np.int64)
+        cur = chain.starts[rng.integers(len(chain.starts), size=size)]
+        active = np.ones(size, dtype=bool)
+        for step in range(SYNTH_MAX_WORDS):
+            grid[active, step] = cur[active]
+            n_succ = chain.offset[cur + 1] - chain.offset[cur]
+            active &= ~((n_succ == 0) | (chain.ends[cur] & (step + 1 >= SYNTH_MIN_WORDS)))
+            if not active.any():
+                break
+            pick = chain.offset[cur] + (rng.random(size) * np.maximum(n_succ, 1)).astype(np.int64)
+            cur = np.where(active, chain.succ[np.minimum(pick, len(chain.succ) - 1)], cur)
+        swap = (grid >= 0) & plain[np.maximum(grid, 0)] & (rng.random(grid.shape) < SYNTH_GENERATED_SHARE)
+        drawn = np.searchsorted(made_up_cdf, rng.random(int(swap.sum())))
+        grid[swap] = len(chain.vocab) + np.minimum(drawn, len(made_up) - 1)
+        for row in grid:
+            ids = row[row >= 0]
+            sentence = " ".join(words[ids])
+            ended = ids[-1] < len(chain.vocab) and chain.ends[ids[-1]]
+            out.append(sentence if ended else sentence + ".")
+    return out
+
+
+def _edit_text(text: str, rng: np.random.Generator, made_up: np.ndarray, rate: float) -> str:
+    """Replace each word of ``text`` with a made-up token with probability ``rate``."""
+    lines = []
+    for line in text.split("\n"):
+        words = line.split(" ")
+        for i in np.flatnonzero(rng.random(len(words)) < rate):
+            words[i] = str(made_up[rng.integers(len(made_up))])
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
+                     copy_share: float = SYNTH_COPY_SHARE,
+                     exact_share: float = SYNTH_EXACT_SHARE,
+                     paragraphs: tuple[int, int] = SYNTH_PARAGRAPHS) -> pd.DataFrame:
+    """A synthetic export of ``n_docs`` varied articles, with planted copies.
+
+    Sentences are walked on a word-level Markov chain (order 1) fitted on the clean text of
+    ``source`` (e.g. the seeds), and ``SYNTH_GENERATED_SHARE`` of the plain words are then
+    replaced by made-up tokens drawn with Zipf-like frequencies from ``SYNTH_VOCAB`` of them,
+    so the vocabulary grows with the corpus as real coverage does. Articles have 6–16 (``paragraphs``)
+    paragraphs of 1–3 sentences and no paragraph is reused, except by planting: a share
+    ``exact_share`` of articles copy an earlier original exactly, and ``copy_share`` copy one
+    with ``SYNTH_EDIT_RATE`` of the words replaced and sometimes the last paragraph cut.
+    Dates are spread over 2024; ``SYNTH_UNDATED_SHARE`` are undated.
+
+    Parameters
+    ----------
+    source : a corpus from :func:`load_corpus`; only ``text`` is used. With no text at all
+        the chain is fitted on made-up words alone.
+    n_docs : number of articles.
+    seed : the random seed; the same seed and source give the same export.
+    paragraphs : fewest and most paragraphs per article (e.g. ``(1, 2)`` for quick tests).
+
+    Returns
+    -------
+    DataFrame ``EXPORT_COLUMNS`` (Media Cloud names, as :func:`load_corpus` reads them), one
+    row per article, ``stories_id`` ``s000000`` … in order; ``notes`` names the original of a
+    planted copy ("exact copy of s000012" / "near copy of s000012"), else empty.
+    """
+    rng = np.random.default_rng(seed)
+    made_up = _made_up_words(rng, SYNTH_VOCAB)
+    names = rng.random(len(made_up)) < SYNTH_NAME_SHARE
+    made_up[names] = [w.capitalize() for w in made_up[names]]
+    weights = 1.0 / (np.arange(1, len(made_up) + 1) + SYNTH_ZIPF_SHIFT)
+    cdf = np.cumsum(weights) / weights.sum()
+    chain = _markov_chain(source["text"].fillna("").astype(str).tolist() if len(source) else [])
+    if not len(chain.starts) or not len(chain.succ):
+        chain = _markov_chain([" ".join(made_up[:500]) + "."])
+    n_par = rng.integers(paragraphs[0], paragraphs[1] + 1, n_docs)
+    n_sent = [rng.integers(SYNTH_SENTENCES[0], SYNTH_SENTENCES[1] + 1, k) for k in n_par]
+    sentences = iter(_chain_sentences(chain, rng, int(sum(s.sum() for s in n_sent)) + n_docs,
+                                      made_up, cdf))
+    outlets = [f"The {w.capitalize()} {kind}" for w, kind in
+               zip(_made_up_words(rng, SYNTH_OUTLETS),
+                   rng.choice(["Times", "Post", "Herald", "Daily", "Wire"], SYNTH_OUTLETS), strict=True)]
+    days = rng.integers(0, 366, n_docs)
+    undated = rng.random(n_docs) < SYNTH_UNDATED_SHARE
+    roll = rng.random(n_docs)
+    rows, originals = [], []
+    for n in range(n_docs):
+        headline = " ".join(next(sentences).rstrip(".!?\"”’'").split()[:12])
+        text = "\n".join(" ".join(next(sentences) for _ in range(k)) for k in n_sent[n])
+        notes = ""
+        if originals and roll[n] < exact_share + copy_share:
+            base = originals[int(rng.integers(len(originals)))]
+            headline = rows[base]["title"]
+            if roll[n] < exact_share:
+                text, notes = rows[base]["text"], f"exact copy of {rows[base]['stories_id']}"
+            else:
+                paragraphs = rows[base]["text"].split("\n")
+                if rng.random() < 0.3 and len(paragraphs) > 1:
+                    paragraphs = paragraphs[:-1]
+                text = _edit_text("\n".join(paragraphs), rng, made_up, SYNTH_EDIT_RATE)
+                notes = f"near copy of {rows[base]['stories_id']}"
+        else:
+            originals.append(n)
+        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(days[n]))
+        date = "" if undated[n] else str(day.date())
+        rows.append({"stories_id": f"s{n:06d}", "title": headline, "publish_date": date,
+                     "media_name": outlets[int(rng.integers(len(outlets)))],
+                     "url": f"https://example.org/{n:06d}", "text": text, "notes": notes})
+    return pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+
+
+def planted_copies(export: pd.DataFrame) -> pd.DataFrame:
+    """The planted copies of :func:`synthetic_export`: ``doc_a`` (original), ``doc_b``, ``kind``."""
+    found = export["notes"].str.extract(r"^(exact|near) copy of (\S+)$")
+    keep = found[1].notna()
+    table = pd.DataFrame({"doc_a": found.loc[keep, 1], "doc_b": export.loc[keep, "stories_id"],
+                          "kind": found.loc[keep, 0]})
+    return table.sort_values(["doc_a", "doc_b"], kind="stable").reset_index(drop=True)
+
+
+# --- Dask: the per-article steps on a cluster -----------------------------------------
+
+DASK_PARTITIONS_PER_WORKER = 4  # a few partitions per worker keep every worker busy to the end
+
+
+def _n_partitions(client, n_items: int, npartitions: int | None) -> int:
+    if npartitions:
+        return max(1, min(npartitions, n_items))
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    return max(1, min(n_items, DASK_PARTITIONS_PER_WORKER * workers))
+
+
+def map_partitions_dask(func, items: list, client, npartitions: int | None = None) -> list:
+    """Apply ``func`` (a list in, a list of the same length out) to partitions of ``items``
+    on a Dask cluster with ``dask.bag``; the outputs come back concatenated, in input order.
+
+    ``client`` is a ``dask.distributed.Client`` (a ``LocalCluster``'s or a remote scheduler's).
+    ``func`` must be importable on the workers (any function of this module is).
+    """
+    import dask.bag as db
+
+    if not items:
+        return []
+    bag = db.from_sequence(items, npartitions=_n_partitions(client, len(items), npartitions))
+    return list(client.compute(bag.map_partitions(func)).result())
+
+
+def _article_chunks(corpus: pd.DataFrame, n: int) -> list[pd.DataFrame]:
+    """``corpus`` split into ``n`` runs of whole articles, without ``attrs`` (the audit stays)."""
+    plain = corpus.copy()
+    plain.attrs = {}
+    bounds = np.linspace(0, len(plain), n + 1).astype(int)
+    return [plain.iloc[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True) if hi > lo]
+
+
+def _apply_each(func, items: list) -> list:
+    return [func(item) for item in items]
+
+
+def _frames(func, corpus: pd.DataFrame, client, npartitions: int | None) -> pd.DataFrame:
+    """``func`` (articles in, one table out) over runs of articles on the cluster, concatenated."""
+    chunks = _article_chunks(corpus, _n_partitions(client, max(len(corpus), 1), npartitions))
+    if not chunks:
+        return func(corpus)
+    parts = map_partitions_dask(partial(_apply_each, func), chunks, client, npartitions=len(chunks))
+    return pd.concat(parts, ignore_index=True)
+
+
+def stance_sentences_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`stance_sentences` run on a Dask cluster, articles split over the workers.
+
+    Every step of the stance model looks within one article only, so the result equals
+    ``stance_sentences(corpus)`` row for row.
+    """
+    return _frames(stance_sentences, corpus, client, npartitions)
+
+
+def article_stance_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`article_stance` run on a Dask cluster; equals ``article_stance(corpus)``."""
+    return _frames(article_stance, corpus, client, npartitions)
+
+
+def _ngram_counts(texts: list[str]) -> list[Counter]:
+    """:func:`term_ngrams` of each text, counted: the term model's per-article step."""
+    return [Counter(term_ngrams(text)) for text in texts]
+
+
+def fit_term_model_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> TermModel:
+    """:func:`fit_term_model` with the per-article n-gram counting done on a Dask cluster.
+
+    Workers count each article's :func:`term_ngrams`; the client builds the vocabulary
+    (alphabetical, as scikit-learn orders it) and the sparse count matrix, then weights it
+    with the same ``TfidfTransformer``. The model's matrices and terms equal those of
+    ``fit_term_model(corpus)``; its vectorizer has the vocabulary fixed, so
+    :func:`term_counts` and :func:`term_trends` work on it unchanged.
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    texts = corpus["text"].fillna("").astype(str).tolist()
+    counted = map_partitions_dask(_ngram_counts, texts, client, npartitions)
+    terms = sorted(set().union(*counted)) if counted else []
+    if not terms:
+        return fit_term_model(corpus)
+    index = {term: i for i, term in enumerate(terms)}
+    indptr = np.cumsum([0] + [len(c) for c in counted])
+    indices = np.fromiter((index[t] for c in counted for t in c), dtype=np.int64, count=indptr[-1])
+    values = np.fromiter((v for c in counted for v in c.values()), dtype=np.int64, count=indptr[-1])
+    counts = sparse.csr_matrix((values, indices, indptr), shape=(len(texts), len(terms)))
+    counts.sort_indices()
+    vectorizer = CountVectorizer(analyzer=term_ngrams, vocabulary=index)
+    vectorizer._validate_vocabulary()
+    transformer = TfidfTransformer(sublinear_tf=True)
+    tfidf = transformer.fit_transform(counts).tocsr()
+    return TermModel(vectorizer, transformer, corpus["doc_id"].astype(str).to_numpy(),
+                     np.array(terms, dtype=object), counts, tfidf)
+
+
+# --- the pipeline at scale, and the recorded benchmark ----------------------------------
+
+BENCH_STAGES = ("load_clean", "terms_top_terms", "term_trends", "article_stance", "overlap_pairs",
+                "pipeline_total", "pipeline_without_overlap", "bare_tfidf")  # in pipeline order
+
+
+def run_pipeline(corpus: pd.DataFrame, freq: str = "M") -> dict[str, pd.DataFrame]:
+    """Every analysis the benchmark times, on one loaded corpus, with one term model.
+
+    Returns ``{"top_terms", "term_trends", "article_stance", "overlap_pairs"}`` (the last only
+    when the overlap section is present), each the table its function returns.
+    """
+    model = fit_term_model(corpus)
+    out = {"top_terms": top_terms(corpus, model=model),
+           "term_trends": term_trends(corpus, freq=freq, model=model),
+           "article_stance": article_stance(corpus)}
+    pairs = globals().get("overlap_pairs")
+    if pairs is not None:
+        out["overlap_pairs"] = pairs(corpus)
+    return out
+
+
+def pipeline_shapes(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows and columns of each table :func:`run_pipeline` returned, in its order."""
+    return pd.DataFrame([{"table": name, "rows": len(table), "columns": table.shape[1]}
+                         for name, table in results.items()], columns=["table", "rows", "columns"])
+
+
+def read_benchmark(path: str | Path) -> pd.DataFrame:
+    """The recorded benchmark (``benchmarks/results.csv``); empty when the file is missing."""
+    columns = ["articles", "stage", "seconds", "docs_per_s", "mb_per_s", "peak_rss_mb", "x_bare_tfidf",
+               "s_per_1k_docs", "scaling_vs_smallest"]
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    table = pd.read_csv(path)
+    return table[table["stage"].isin(BENCH_STAGES)].reindex(columns=columns).reset_index(drop=True)
+
+
+def scaling_table(bench: pd.DataFrame, value: str = "seconds") -> pd.DataFrame:
+    """One benchmark measure as stages × corpus sizes, stages in pipeline order."""
+    wide = bench.pivot_table(index="stage", columns="articles", values=value, aggfunc="first")
+    order = [s for s in BENCH_STAGES if s in wide.index]
+    return wide.reindex(order).round(3)
+
+
+def plot_scaling(bench: pd.DataFrame):
+    """Seconds against articles on log–log axes, one line per stage; the dotted grey line is
+    linear scaling from the smallest corpus's pipeline without overlap (run at every size)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    for stage in [s for s in BENCH_STAGES if s in set(bench["stage"])]:
+        part = bench[bench["stage"] == stage].sort_values("articles")
+        style = {"pipeline_without_overlap": dict(color="black", lw=2.5),
+                 "pipeline_total": dict(color="black", lw=1, ls="-."),
+                 "bare_tfidf": dict(color="grey", ls="--")}
+        ax.plot(part["articles"], part["seconds"], marker="o", label=stage, **style.get(stage, {}))
+    total = bench[bench["stage"] == "pipeline_without_overlap"].sort_values("articles")
+    if len(total):
+        n0, t0 = total["articles"].iloc[0], total["seconds"].iloc[0]
+        sizes = total["articles"].to_numpy(dtype=float)
+        ax.plot(sizes, t0 * sizes / n0, ls=":", color="lightgrey", label="linear from smallest")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("articles in the synthetic corpus")
+    ax.set_ylabel("wall time (s)")
+    ax.set_title("Pipeline stages by corpus size (recorded benchmark)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def _overlap_keys_each(texts: list[str]) -> list[list[str]]:
+    return [overlap_keys(text) for text in texts]
+
+
+def _signatures_each(hashes: list[np.ndarray]) -> list:
+    return minhash_signatures(hashes)
+
+
+def overlap_signatures_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> dict:
+    """Shingles and MinHash signatures of every article, the per-article steps on a cluster.
+
+    Workers tokenise each article (:func:`overlap_keys`); the client numbers the words over the
+    whole corpus and hashes the shingles (:func:`shingle_matrix`, which needs the corpus-wide
+    word ids); workers then compute each article's :func:`minhash_signatures`.
+
+    Returns
+    -------
+    ``{"keys", "matrix", "hashes", "signatures"}``: per-article word keys, the documents ×
+    shingles matrix, per-article shingle hashes, and signatures (``None`` for an article
+    without shingles). ``minhash_candidates(hashes, signatures=signatures)`` then gives the
+    same pairs as ``minhash_candidates(hashes)``.
+    """
+    texts = corpus["text"].fillna("").astype(str).tolist()
+    keys = map_partitions_dask(_overlap_keys_each, texts, client, npartitions)
+    matrix, hashes = shingle_matrix(keys)
+    present = [i for i, h in enumerate(hashes) if len(h)]
+    computed = map_partitions_dask(_signatures_each, [hashes[i] for i in present], client, npartitions)
+    signatures: list = [None] * len(hashes)
+    for i, signature in zip(present, computed, strict=True):
+        signatures[i] = signature
+    return {"keys": keys, "matrix": matrix, "hashes": hashes, "signatures": signatures}
