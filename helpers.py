@@ -3,11 +3,13 @@
 Sections
 --------
 corpus
-    Read a folder of ``.txt`` articles (with optional ``metadata.csv``) or a CSV / JSONL
-    export, clean it line by line with an audit of every dropped line, and return one
-    row per article. Bad input is reported as a :class:`CorpusWarning` naming the file.
+    Read a folder of ``.txt`` articles or saved ``.html`` pages (with optional
+    ``metadata.csv``) or a CSV / JSONL export, clean it line by line with an audit of every
+    dropped line, and return one row per article, optionally cached as Parquet. Bad input
+    is reported as a :class:`CorpusWarning` naming the file.
 text
-    Sentence splitting (sentencex) and the normalisation shared by the analyses.
+    Sentence splitting (sentencex), the normalisation shared by the analyses, and quotes
+    and speakers (direct quotes, reported speech, "he said" resolution).
 terms
     TF-IDF distinctive terms, term trends over time, group contrasts, keyword in context.
 stance
@@ -17,12 +19,14 @@ overlap
 figures
     Saving every figure as PNG with the plotted data beside it as CSV.
 report
-    The HTML report's index page.
+    The stakeholder HTML report: executed notebooks rendered with code hidden, one
+    template, embedded images, and an index page with a card per notebook.
 scale
     Synthetic corpora with planted copies, the pipeline runner and benchmark readers, and
     the Dask path: the per-article steps above mapped over a ``distributed`` cluster.
 
-Every function is pure unless its name says it writes (``save_*``, ``write_*``).
+Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
+``display_*``).
 """
 
 from __future__ import annotations
