@@ -18,9 +18,11 @@ CORPUS_NAME := $(basename $(notdir $(CORPUS_ABS)))
 REPORT_DIR := $(REPORTS)/$(CORPUS_NAME)
 endif
 
-# argv: report folder, corpus ("" for the notebooks' default), notebooks.
+# argv: report folder, corpus ("" for the notebooks' default), notebooks. The seeds' run writes
+# the project's figures/ (same bytes when nothing changed); another corpus keeps its own.
 REPORT_PY := import sys, helpers; print("Report written to", \
-  helpers.write_report(sys.argv[1], sys.argv[3:], corpus=sys.argv[2] or None))
+  helpers.write_report(sys.argv[1], sys.argv[3:], corpus=sys.argv[2] or None, \
+                       figures_dir=None if sys.argv[2] else helpers.PROJECT_ROOT / "figures"))
 
 .PHONY: setup report test unit nbval lint lab notebooks bench clean
 

@@ -4407,7 +4407,8 @@ def write_report_index(report_dir: str | Path, pages: list[dict], corpus: pd.Dat
 
 def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = None, *,
                  corpus: str | Path | None = None, title: str = REPORT_TITLE,
-                 execute: bool = True, jobs: int = 2) -> Path:
+                 execute: bool = True, jobs: int = 2,
+                 figures_dir: str | Path | None = None) -> Path:
     """Build the HTML report: one page per notebook plus ``index.html``, in ``report_dir``.
 
     Parameters
@@ -4419,15 +4420,16 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     corpus : a corpus for :func:`load_corpus`, given to every notebook as ``CORPUS``; ``None``
         keeps the notebooks' own default (the seeds).
     title : the index heading.
+    figures_dir : where the notebooks write their figures; default ``report_dir/figures``.
+        ``make report`` on the seeds passes the project's ``figures/`` (rewritten with the same
+        bytes when nothing changed), which is then copied into ``report_dir/figures``.
     execute : run the notebooks first (papermill; the analyses in parallel, ``jobs`` at a time,
         then the ``00_`` findings notebook). ``False`` renders them as they are, e.g. the
         committed notebooks, which nbval keeps equal to a fresh run on the seeds.
 
     Returns
     -------
-    Path of ``index.html``. The committed notebooks are never written; the project's
-    ``figures/`` is rewritten only for the seeds (``corpus=None``) and then copied into
-    ``report_dir/figures`` so the folder stands alone.
+    Path of ``index.html``. The committed notebooks are never written.
     """
     import shutil
     from concurrent.futures import ThreadPoolExecutor
@@ -4437,9 +4439,7 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     sources = sorted((Path(p) for p in (notebooks or report_notebooks())), key=lambda p: p.name)
     corpus_path = Path(corpus) if corpus is not None else PROJECT_ROOT / "seeds"
     rendered = sources
-    # The seeds' run refreshes the project's figures/ (same bytes when nothing changed);
-    # another corpus keeps its figures inside its own report folder.
-    figures = PROJECT_ROOT / "figures" if corpus is None else out / "figures"
+    figures = Path(figures_dir) if figures_dir is not None else out / "figures"
     if execute:
         def run(source: Path) -> Path:
             return write_executed_notebook(source, out / "notebooks" / source.name,
@@ -4451,7 +4451,7 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
             done = dict(zip(analyses, pool.map(run, analyses), strict=True))
         done.update({p: run(p) for p in findings})
         rendered = [done[p] for p in sources]
-        if corpus is None:
+        if figures.resolve() != (out / "figures").resolve():
             shutil.copytree(figures, out / "figures", dirs_exist_ok=True)
         footer = ("Code is hidden. The executed notebooks are in notebooks/; every figure, "
                   "with the data it plots as CSV, is in figures/.")
