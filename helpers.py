@@ -964,7 +964,7 @@ def attribute_sentence(sentence: str) -> tuple[str, str]:
     ``(speaker, speaker_type)``; ``("author", "author")`` when no speaker is found.
     """
     patterns = _speaker_patterns()
-    text = normalize_quotes_for_speakers(sentence)
+    text = _collapse_spaces(sentence)
     for key in ("according", "subject_verb", "inverted"):
         for match in patterns[key].finditer(text):
             speaker, kind = _match_speaker(match)
@@ -980,8 +980,8 @@ def attribute_sentence(sentence: str) -> tuple[str, str]:
     return "author", "author"
 
 
-def normalize_quotes_for_speakers(text: str) -> str:
-    """Collapse doubled spaces; keep quote marks (offsets are not needed here)."""
+def _collapse_spaces(text: str) -> str:
+    """Runs of white space as one space, so patterns need not allow for doubled spaces."""
     return re.sub(r"\s+", " ", text)
 
 
@@ -1007,7 +1007,7 @@ def _attribution_after(quote: str, after: str) -> tuple[str, str] | None:
     if re.search(r"\.\s*$", quote) and re.match(r"^\s*[A-Z]", after):
         return None
     match = re.match(r"^[,.!?]?\s*", after)
-    rest = normalize_quotes_for_speakers(after[match.end():][:200])
+    rest = _collapse_spaces(after[match.end():][:200])
     patterns = _speaker_patterns()
     for key in ("verb_subject", "subject_verb"):
         found = patterns[key].match(rest)
