@@ -89,6 +89,7 @@ ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "cp1252")
 BINARY_CONTROL_SHARE = 0.10  # share of control bytes above which a file is binary, not text
 OTHER_SCRIPT_SHARE = 0.5  # a line whose letters are mostly non-Latin is another script
 LETTER_RE = re.compile(r"[^\W\d_]")
+SPACE_RUN_RE = re.compile(r"\s+")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 OUTSIDE_LATIN_RE = re.compile(r"[^\x00-\u024F\u1E00-\u1EFF\u2000-\u206F\u20A0-\u20CF\u2100-\u214F]")
 CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -219,7 +220,7 @@ def _reads_as_headline(line: str) -> bool:
 
 
 def _match_key(line: str) -> str:
-    return re.sub(r"\s+", " ", normalize_text(line)).strip()
+    return SPACE_RUN_RE.sub(" ", normalize_text(line)).strip()
 
 
 def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]], list[dict]]:
@@ -243,19 +244,20 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     rules = cleaning_rules()
     may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
     headline_key = _match_key(headline) if headline else ""
-    kept: list[tuple[int, str]] = []
+    kept: list[tuple[int, str, str]] = []
     dropped: list[dict] = []
     headline_taken = False
     for line_no, raw_line in enumerate(lines, start=1):
         line = raw_line.strip()
         if not line:
             continue
+        key = None
         reason = next((r.reason for r in rules if r.pattern.match(line)), None)
         if reason is None and may_have_other_script and (script := dominant_script(line)):
             reason = f"other script ({script.title()})"
         if reason is None and _is_tag_line(line):
             reason = "keyword tag line"
-        if reason is None and headline_key and _match_key(line) == headline_key:
+        if reason is None and headline_key and (key := _match_key(line)) == headline_key:
             reason = "repeated headline" if headline_taken else "headline"
             headline_taken = True
         if reason is None and not headline_taken and not kept and line_no <= 3 \
@@ -265,7 +267,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if reason is None and _is_section_label(line):
             reason = "section label"
         if reason is None:
-            kept.append((line_no, line))
+            kept.append((line_no, line, key if key is not None else _match_key(line)))
         else:
             dropped.append({"line_no": line_no, "text": line, "reason": reason, "detail": ""})
     kept, repeated = _drop_repeats(kept)
@@ -273,13 +275,15 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     return kept, dropped
 
 
-def _drop_repeats(kept: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[dict]]:
-    """Drop lines that repeat an earlier line, or that stand whole inside a longer line."""
+def _drop_repeats(kept: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str]], list[dict]]:
+    """Drop lines that repeat an earlier line, or that stand whole inside a longer line.
+
+    ``kept`` holds ``(line_no, line, _match_key(line))``; the result drops the key.
+    """
     first_seen: dict[str, int] = {}
     unique: list[tuple[int, str, str]] = []
     dropped: list[dict] = []
-    for line_no, line in kept:
-        key = _match_key(line)
+    for line_no, line, key in kept:
         if key in first_seen:
             dropped.append({"line_no": line_no, "text": line, "reason": "repeated copy",
                             "detail": f"first seen at line {first_seen[key]}"})
@@ -823,14 +827,19 @@ QUOTE_RE = re.compile("[" + "".join(QUOTE_MAP) + "]")  # a regex is 2-3x faster 
 US_RE = re.compile(r"\bU\.\s?S\.(?=\s|$|[^\w])|\bU\.S\b")
 
 
+def unify_quotes(text: str) -> str:
+    """Curly quotes, dashes and no-break spaces as their ASCII counterparts (``QUOTE_MAP``);
+    one character for one, so offsets are kept."""
+    return QUOTE_RE.sub(lambda m: QUOTE_MAP[m.group()], text)
+
+
 def normalize_text(text: str) -> str:
     """Unify quote marks and dashes, and write ``U.S.`` as ``US``; case is kept.
 
     >>> normalize_text("“U.S. curbs” — he said")
     '"US curbs" - he said'
     """
-    unified = QUOTE_RE.sub(lambda m: QUOTE_MAP[m.group()], unicodedata.normalize("NFKC", text))
-    return US_RE.sub("US", unified)
+    return US_RE.sub("US", unify_quotes(unicodedata.normalize("NFKC", text)))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -886,6 +895,7 @@ def _speaker_patterns() -> dict[str, re.Pattern]:
         "according": re.compile(rf"\b[Aa]ccording to\s+(?:an?\s+\w+\s+(?:on|by|from|in)\s+)?"
                                 rf"(?:the\s+)?(?:{subject})"),
         "name": re.compile(name),
+        "cue": re.compile(rf"\b(?:{verb}|[Aa]ccording to)"),  # what every pattern above needs
     }
 
 
@@ -965,6 +975,8 @@ def attribute_sentence(sentence: str) -> tuple[str, str]:
     """
     patterns = _speaker_patterns()
     text = _collapse_spaces(sentence)
+    if not patterns["cue"].search(text):  # each pattern below needs a speech verb or "according to"
+        return "author", "author"
     for key in ("according", "subject_verb", "inverted"):
         for match in patterns[key].finditer(text):
             speaker, kind = _match_speaker(match)
@@ -982,7 +994,7 @@ def attribute_sentence(sentence: str) -> tuple[str, str]:
 
 def _collapse_spaces(text: str) -> str:
     """Runs of white space as one space, so patterns need not allow for doubled spaces."""
-    return re.sub(r"\s+", " ", text)
+    return SPACE_RUN_RE.sub(" ", text)
 
 
 def _quote_spans(paragraph: str) -> list[tuple[int, int]]:
@@ -1018,38 +1030,49 @@ def _attribution_after(quote: str, after: str) -> tuple[str, str] | None:
     return None
 
 
-def _persons_named(paragraph: str) -> list[tuple[int, str]]:
+EXTRACTED_QUOTE_COLUMNS = ["quote", "speaker", "speaker_type", "start", "end", "n_words"]
+SENTENCE_SPEAKER_COLUMNS = ["doc_id", "sent_id", "sentence", "speaker", "speaker_type", "attribution"]
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """One paragraph of an article: its text, its offset in the article, its sentences and
+    each sentence's :func:`attribute_sentence`, computed once for quotes and speakers alike."""
+
+    text: str
+    offset: int
+    sentences: list[str]
+    attributions: list[tuple[str, str]]
+
+
+def _paragraphs(text: str) -> list[_Paragraph]:
+    out, offset = [], 0
+    for paragraph in text.split("\n"):
+        sentences = split_sentences(paragraph)
+        out.append(_Paragraph(paragraph, offset, sentences, [attribute_sentence(s) for s in sentences]))
+        offset += len(paragraph) + 1
+    return out
+
+
+def _persons_named(paragraph: _Paragraph) -> list[tuple[int, str]]:
     """``(offset, name)`` of each person a sentence of the paragraph reports as speaking."""
     named, cursor = [], 0
-    for sentence in split_sentences(paragraph):
-        position = paragraph.find(sentence, cursor)
+    groups = _speaker_vocab()["groups"]
+    for sentence, (speaker, stype) in zip(paragraph.sentences, paragraph.attributions, strict=True):
+        position = paragraph.text.find(sentence, cursor)
         cursor = max(cursor, position + len(sentence))
-        speaker, stype = attribute_sentence(sentence)
-        if stype == "person" and speaker not in _speaker_vocab()["groups"]:
+        if stype == "person" and speaker not in groups:
             named.append((position, speaker))
     return named
 
 
-def extract_quotes(text: str) -> pd.DataFrame:
-    """Direct quotations in a clean article text, with their speakers.
-
-    The speaker comes from the attribution right after the quote ("…,” said Liu Xu" /
-    "…,” he added"), else from the reported-speech subject before it in the same
-    sentence ("President Trump said … “should be …”"), else from another quote in the
-    same paragraph, else, for a paragraph that is only a quote, from the previous
-    paragraph's speaker. Pronouns resolve to the last person named as a speaker.
-
-    Returns
-    -------
-    DataFrame ``quote, speaker, speaker_type, start, end, n_words`` with ``start``/``end``
-    character offsets of the quote (marks excluded) in ``text``. ``speaker_type`` is
-    ``person``, ``institution`` or ``unknown`` (no attribution found).
-    """
-    rows = []
-    offset = 0
+def _quote_rows(paragraphs: list[_Paragraph]) -> list[dict]:
+    """The rows of :func:`extract_quotes`, speakers not yet expanded to full names."""
+    rows: list[dict] = []
     last_person = last_paragraph_speaker = ""
-    for paragraph in text.split("\n"):
-        named = _persons_named(paragraph)
+    for part in paragraphs:
+        paragraph, offset = part.text, part.offset
+        named = _persons_named(part)
         previous = ""
         for start, end in _quote_spans(paragraph):
             found = _attribution_after(paragraph[start:end], paragraph[end + 1:])
@@ -1073,10 +1096,92 @@ def extract_quotes(text: str) -> pd.DataFrame:
         if named and (not rows or named[-1][0] > rows[-1]["start"] - offset):
             last_person = named[-1][1]
         last_paragraph_speaker = previous or last_paragraph_speaker
-        offset += len(paragraph) + 1
-    table = pd.DataFrame(rows, columns=["quote", "speaker", "speaker_type", "start", "end", "n_words"])
-    table["speaker"] = canonical_speakers(table["speaker"], text)
-    return table
+    return rows
+
+
+def _sentence_rows(text: str, paragraphs: list[_Paragraph], quotes: list[dict]) -> list[dict]:
+    """The rows of :func:`sentence_speakers` for one article (no ``doc_id``), speakers not
+    yet expanded; ``quotes`` are the article's :func:`_quote_rows`."""
+    spans = [(q["start"], q["end"], q["speaker"], q["speaker_type"]) for q in quotes if q["speaker"] != ""]
+    rows: list[dict] = []
+    last_person = ""
+    cursor = 0
+    sentences = [pair for part in paragraphs
+                 for pair in zip(part.sentences, part.attributions, strict=True)]
+    for sent_id, (sentence, (speaker, stype)) in enumerate(sentences):
+        start = text.find(sentence, cursor)
+        end = start + len(sentence)
+        cursor = max(cursor, end) if start >= 0 else cursor
+        inside = next((q for q in spans if q[0] < end and q[1] > start), None)
+        attribution = "reported"
+        if inside is not None:
+            speaker, stype, attribution = inside[2], inside[3], "quote"
+        elif stype == "pronoun":
+            speaker, stype, attribution = (last_person, "person", "pronoun") if last_person \
+                else ("author", "author", "author")
+        elif stype == "author":
+            attribution = "author"
+        if stype == "person" and attribution != "author":
+            last_person = speaker
+        rows.append({"sent_id": sent_id, "sentence": sentence, "speaker": speaker,
+                     "speaker_type": stype, "attribution": attribution})
+    return rows
+
+
+def _article_speech(text: str) -> tuple[list[dict], list[dict]]:
+    """Quotes and sentence speakers of one article, each sentence split and attributed once.
+
+    Returns ``(quotes, sentences)``: the rows of :func:`extract_quotes` and of
+    :func:`sentence_speakers` (without ``doc_id``), one-word names expanded by
+    :func:`canonical_speakers`.
+    """
+    paragraphs = _paragraphs(text)
+    quotes = _quote_rows(paragraphs)
+    expand = _name_expander(text)
+    for row in quotes:
+        row["speaker"] = expand(row["speaker"])
+    sentences = _sentence_rows(text, paragraphs, quotes)
+    for row in sentences:
+        row["speaker"] = expand(row["speaker"])
+    return quotes, sentences
+
+
+def extract_quotes(text: str) -> pd.DataFrame:
+    """Direct quotations in a clean article text, with their speakers.
+
+    The speaker comes from the attribution right after the quote ("…,” said Liu Xu" /
+    "…,” he added"), else from the reported-speech subject before it in the same
+    sentence ("President Trump said … “should be …”"), else from another quote in the
+    same paragraph, else, for a paragraph that is only a quote, from the previous
+    paragraph's speaker. Pronouns resolve to the last person named as a speaker.
+
+    Returns
+    -------
+    DataFrame ``quote, speaker, speaker_type, start, end, n_words`` with ``start``/``end``
+    character offsets of the quote (marks excluded) in ``text``. ``speaker_type`` is
+    ``person``, ``institution`` or ``unknown`` (no attribution found).
+    """
+    return pd.DataFrame(_article_speech(text)[0], columns=EXTRACTED_QUOTE_COLUMNS)
+
+
+FULL_NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+
+
+def _name_expander(text: str):
+    """The function :func:`canonical_speakers` applies to each speaker of ``text``."""
+    full_names = sorted(set(FULL_NAME_RE.findall(text)))
+    vocab = _speaker_vocab()
+    two_word = [n for n in full_names if len(n.split()) == 2
+                and n.split()[0].lower() not in vocab["titles"]
+                and n.split()[0].lower() not in vocab["not_names"]]
+
+    def expand(speaker: str) -> str:
+        if not speaker or " " in speaker or not speaker[:1].isupper():
+            return speaker
+        longer = [n for n in two_word if speaker in (n.split()[0], n.split()[-1])]
+        return longer[0] if len(longer) == 1 else speaker
+
+    return expand
 
 
 def canonical_speakers(speakers: pd.Series, text: str) -> pd.Series:
@@ -1085,18 +1190,22 @@ def canonical_speakers(speakers: pd.Series, text: str) -> pd.Series:
     "Altman" becomes "Sam Altman" when the text says "Sam Altman" anywhere, and "Ye"
     becomes "Ye Kejiang" (family name first); a name that fits two full names is kept.
     """
-    full_names = sorted(set(re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b", text)))
+    return speakers.map(_name_expander(text))
 
-    def expand(speaker: str) -> str:
-        if not speaker or " " in speaker or not speaker[:1].isupper():
-            return speaker
-        longer = [n for n in full_names if speaker in (n.split()[0], n.split()[-1])
-                  and len(n.split()) == 2 and n != speaker
-                  and n.split()[0].lower() not in _speaker_vocab()["titles"]
-                  and n.split()[0].lower() not in _speaker_vocab()["not_names"]]
-        return longer[0] if len(longer) == 1 else speaker
 
-    return speakers.map(expand)
+def corpus_speech(corpus: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Quotes and sentence speakers of every article in one pass over its sentences.
+
+    Returns ``(quotes, speakers)``, equal to ``(corpus_quotes(corpus),
+    sentence_speakers(corpus))`` at the cost of one of them.
+    """
+    quote_rows, sentence_rows = [], []
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
+        quotes, sentences = _article_speech(text)
+        quote_rows.extend({"doc_id": doc_id, **row} for row in quotes)
+        sentence_rows.extend({"doc_id": doc_id, **row} for row in sentences)
+    return (pd.DataFrame(quote_rows, columns=["doc_id", *EXTRACTED_QUOTE_COLUMNS]),
+            pd.DataFrame(sentence_rows, columns=SENTENCE_SPEAKER_COLUMNS))
 
 
 def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -1109,60 +1218,28 @@ def sentence_speakers(corpus: pd.DataFrame) -> pd.DataFrame:
     holds a direct quote), ``reported`` (reported speech), ``pronoun`` (resolved "he
     said"), or ``author`` (the writer's own voice, ``speaker_type`` ``author``).
     """
-    rows = []
-    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
-        table = extract_quotes(text)
-        quotes = [(q_start, q_end, name, kind) for q_start, q_end, name, kind in zip(
-            table["start"], table["end"], table["speaker"], table["speaker_type"], strict=True) if name != ""]
-        last_person = ""
-        cursor = 0
-        block = []
-        for sent_id, sentence in enumerate(split_sentences(text)):
-            start = text.find(sentence, cursor)
-            end = start + len(sentence)
-            cursor = max(cursor, end) if start >= 0 else cursor
-            inside = next((q for q in quotes if q[0] < end and q[1] > start), None)
-            speaker, stype = attribute_sentence(sentence)
-            attribution = "reported"
-            if inside is not None:
-                speaker, stype, attribution = inside[2], inside[3], "quote"
-            elif stype == "pronoun":
-                speaker, stype, attribution = (last_person, "person", "pronoun") if last_person \
-                    else ("author", "author", "author")
-            elif stype == "author":
-                attribution = "author"
-            if stype == "person" and attribution != "author":
-                last_person = speaker
-            block.append({"doc_id": doc_id, "sent_id": sent_id, "sentence": sentence,
-                          "speaker": speaker, "speaker_type": stype, "attribution": attribution})
-        rows.extend(block)
-        if block:
-            expanded = canonical_speakers(pd.Series([r["speaker"] for r in block]), text)
-            for row, name in zip(block, expanded, strict=True):
-                row["speaker"] = name
-    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "sentence", "speaker", "speaker_type",
-                                       "attribution"])
+    return corpus_speech(corpus)[1]
 
 
 def corpus_quotes(corpus: pd.DataFrame) -> pd.DataFrame:
     """:func:`extract_quotes` over a corpus: ``doc_id`` plus its columns, in text order."""
-    tables = [extract_quotes(text).assign(doc_id=doc_id)
-              for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True)]
-    columns = ["doc_id", "quote", "speaker", "speaker_type", "start", "end", "n_words"]
-    if not tables:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(tables, ignore_index=True)[columns]
+    rows = [{"doc_id": doc_id, **row} for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True)
+            for row in _article_speech(text)[0]]
+    return pd.DataFrame(rows, columns=["doc_id", *EXTRACTED_QUOTE_COLUMNS])
 
 
-def cited_sources(corpus: pd.DataFrame) -> pd.DataFrame:
+def cited_sources(corpus: pd.DataFrame, speakers: pd.DataFrame | None = None) -> pd.DataFrame:
     """People and institutions quoted or cited per article.
+
+    ``speakers`` is the corpus's :func:`sentence_speakers`, if already computed.
 
     Returns
     -------
     DataFrame ``doc_id, speaker, speaker_type, n_mentions``: sentences attributed to the
     speaker (quotes and reported speech), sorted by ``doc_id`` then ``speaker``.
     """
-    speakers = sentence_speakers(corpus)
+    if speakers is None:
+        speakers = sentence_speakers(corpus)
     cited = speakers[speakers["speaker_type"].isin(["person", "institution"])]
     table = (cited.groupby(["doc_id", "speaker", "speaker_type"]).size()
              .rename("n_mentions").reset_index())
@@ -1984,12 +2061,34 @@ def _stance_patterns() -> dict[str, list[tuple[re.Pattern, str, str]]]:
     }
 
 
+@cache
+def _any_target() -> re.Pattern:
+    """One regex matching wherever any target pattern does; most sentences fail it at once."""
+    return _bounded("|".join(f"(?:{p})" for p in _stance_lexicon("stance_target")["pattern"]))
+
+
+@cache
 def _marker(kind: str) -> re.Pattern:
     """The one compiled marker regex of a kind (negator, concession, aim, …)."""
     return next(rx for rx, _, k in _stance_patterns()["markers"] if k == kind)
 
 
 STANCE_TEXT_CACHE = 2**16  # sentences whose stance text is memoised; each is needed 2-5 times
+STANCE_BATCH_ARTICLES = 1000  # articles labelled at a time: their ~25k sentences stay in that cache
+
+
+def _in_article_batches(func, corpus: pd.DataFrame) -> pd.DataFrame:
+    """``func`` (articles in, one table out) over runs of ``STANCE_BATCH_ARTICLES`` whole
+    articles, concatenated.
+
+    Equals ``func(corpus)`` when ``func`` looks within one article at a time, as every stance
+    step does; the memoised sentence steps are then reused before the cache moves on.
+    """
+    size = STANCE_BATCH_ARTICLES
+    if len(corpus) <= size:
+        return func(corpus)
+    return pd.concat([func(corpus.iloc[lo:lo + size]) for lo in range(0, len(corpus), size)],
+                     ignore_index=True)
 
 
 @lru_cache(maxsize=STANCE_TEXT_CACHE)
@@ -2000,7 +2099,7 @@ def stance_text(sentence: str) -> str:
     runs of white space collapse to one space. Case folding keeps the length, so offsets
     in the result are offsets in ``normalize_text(sentence)`` with spaces collapsed.
     """
-    text = re.sub(r"\s+", " ", normalize_text(sentence)).strip()
+    text = SPACE_RUN_RE.sub(" ", normalize_text(sentence)).strip()
     lowered = text.lower()
     # str.lower maps a final capital sigma by context; otherwise equal lengths mean every
     # character was lowered to exactly one character, the per-character rule below
@@ -2022,8 +2121,11 @@ def target_spans(sentence: str) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=STANCE_TEXT_CACHE)
 def _target_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    first = _any_target().search(text)
+    if first is None:
+        return ()
     spans = {(m.start(), m.end(), rule) for rx, rule, _ in _stance_patterns()["target"]
-             for m in rx.finditer(text)}
+             for m in rx.finditer(text, first.start())}  # none starts before the first hit
     return tuple(sorted(spans))
 
 
@@ -2367,6 +2469,10 @@ def stance_details(corpus: pd.DataFrame) -> pd.DataFrame:
     speaker, speaker_type, attribution, stance, confidence, reason``, one row per
     sentence of :func:`corpus_sentences`, in text order.
     """
+    return _in_article_batches(_stance_details, corpus)
+
+
+def _stance_details(corpus: pd.DataFrame) -> pd.DataFrame:
     columns = ["doc_id", "sent_id", "sentence", "mentions_target", "target_rule", "target_match",
                "speaker", "speaker_type", "attribution", "stance", "confidence", "reason"]
     speakers = sentence_speakers(corpus)
@@ -2374,13 +2480,16 @@ def stance_details(corpus: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     table = rule_stances(detect_targets(speakers))
     texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    expanders: dict = {}
     names, types = [], []
     for row in table.itertuples(index=False):
         if row.mentions_target:
             name, kind = stance_speaker(row.sentence, row.cue_start, row.speaker, row.speaker_type,
                                         row.attribution)
             if kind in ("person", "institution"):
-                name = canonical_speakers(pd.Series([name]), texts[row.doc_id]).iloc[0]
+                if row.doc_id not in expanders:
+                    expanders[row.doc_id] = _name_expander(texts[row.doc_id])
+                name = expanders[row.doc_id](name)
         else:
             name, kind = row.speaker, row.speaker_type
         names.append(name)
@@ -2416,7 +2525,8 @@ def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None) 
     corpus order.
     """
     if sentences is None:  # the counts need no speakers, so skip attributing them
-        table = rule_stances(detect_targets(corpus_sentences(corpus)))
+        table = _in_article_batches(lambda part: rule_stances(detect_targets(corpus_sentences(part))),
+                                    corpus)
     else:
         table = sentences
     target = table[table["mentions_target"].astype(bool)]
@@ -2900,11 +3010,12 @@ def overlap_keys(text: str) -> list[str]:
     unchanged, the whole text is normalised at once; otherwise word by word, as
     :func:`overlap_tokens` does.
     """
-    mapped = text.translate(_OVERLAP_TRANSLATE)
+    mapped = unify_quotes(text)
     lowered = mapped.lower()
     if len(lowered) == len(text) and unicodedata.is_normalized("NFKC", mapped):
         return [w.replace(".", "") if "." in w else w for w in _OVERLAP_TOKEN_RE.findall(lowered)]
-    return [unicodedata.normalize("NFKC", w).translate(_OVERLAP_TRANSLATE).replace(".", "").lower()
+    return [w.replace(".", "").lower() if w.isascii()  # NFKC and the quote map leave ASCII alone
+            else unicodedata.normalize("NFKC", w).translate(_OVERLAP_TRANSLATE).replace(".", "").lower()
             for w in _OVERLAP_TOKEN_RE.findall(text)]
 
 
@@ -2950,6 +3061,29 @@ def _shingle_hashes(ids: np.ndarray, k: int = SHINGLE_WORDS) -> np.ndarray:
     return np.unique(h)
 
 
+@dataclass(frozen=True)
+class WordIds:
+    """Texts as :func:`overlap_keys` numbered in one vocabulary.
+
+    ``ids[i]`` is text ``i``'s words as a uint64 array; id ``n`` (from 1, in order of first
+    use) stands for ``vocabulary[n - 1]``. Eight bytes a word, where a list of word strings
+    takes about sixty.
+    """
+
+    ids: list[np.ndarray]
+    vocabulary: list[str]
+
+
+def word_ids(texts: list[str] | list[list[str]]) -> WordIds:
+    """Number the words of ``texts`` (strings, or :func:`overlap_keys` lists) in one vocabulary."""
+    index: dict[str, int] = {}
+    ids = []
+    for text in texts:
+        keys = overlap_keys(text) if isinstance(text, str) else text
+        ids.append(np.array([index.setdefault(key, len(index) + 1) for key in keys], dtype=np.uint64))
+    return WordIds(ids, list(index))
+
+
 def shingle_matrix(texts: list[str] | list[list[str]], k: int = SHINGLE_WORDS):
     """Binary documents × shingles matrix (``scipy.sparse.csr_matrix``, int32).
 
@@ -2958,30 +3092,42 @@ def shingle_matrix(texts: list[str] | list[list[str]], k: int = SHINGLE_WORDS):
     every pair and the row sums give each text's shingle count.
     Returns ``(matrix, hashes)`` where ``hashes[i]`` is the uint64 array of row ``i``.
     """
+    return _shingles_of_ids(word_ids(texts).ids, k)
+
+
+def _shingles_of_ids(ids: list[np.ndarray], k: int = SHINGLE_WORDS):
+    """:func:`shingle_matrix` of texts already numbered by :func:`word_ids`."""
     from scipy import sparse
 
-    keys = [overlap_keys(t) if isinstance(t, str) else t for t in texts]
-    words = pd.Series([w for doc in keys for w in doc], dtype=object)
-    codes = pd.factorize(words)[0].astype(np.uint64) + np.uint64(1)
-    bounds = np.cumsum([len(doc) for doc in keys])[:-1]
-    hashes = [_shingle_hashes(ids, k) for ids in np.split(codes, bounds)] if keys else []
-    lengths = np.array([len(h) for h in hashes])
+    hashes = [_shingle_hashes(doc, k) for doc in ids]
+    lengths = np.array([len(h) for h in hashes], dtype=np.int64)
     if lengths.sum() == 0:
-        return sparse.csr_matrix((len(texts), 0), dtype=np.int32), hashes
-    columns, inverse = np.unique(np.concatenate(hashes), return_inverse=True)
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    matrix = sparse.csr_matrix((np.ones(len(inverse), dtype=np.int32), inverse.ravel(), indptr),
-                               shape=(len(texts), len(columns)))
+        return sparse.csr_matrix((len(ids), 0), dtype=np.int32), hashes
+    # columns numbered by a hash table, in order of first use: half the memory of sorting them
+    columns, distinct = pd.factorize(np.concatenate(hashes))
+    index_type = np.int32 if lengths.sum() < np.iinfo(np.int32).max else np.int64
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(index_type)
+    matrix = sparse.csr_matrix((np.ones(len(columns), dtype=np.int32), columns.astype(index_type), indptr),
+                               shape=(len(ids), len(distinct)))
     return matrix, hashes
 
 
 _COSINE_DROP_RE = re.compile(r"'s(?= |$)|(?<![^ ])(?:\d+|[^ ])(?= |$)")
+_COSINE_TERM_RE = re.compile(r"[^ ]{2,}")
 
 
-def _cosine_text(text: str | list[str]) -> str:
-    """Space-joined word keys for TF-IDF: possessive 's dropped, numbers and one-letter words removed."""
-    keys = overlap_keys(text) if isinstance(text, str) else text
-    return _COSINE_DROP_RE.sub("", " ".join(keys))
+@cache
+def _cosine_stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def _cosine_terms(key: str) -> list[str]:
+    """The TF-IDF terms of one word key, usually one or none: possessive 's dropped; numbers,
+    one-letter words and English stop words removed."""
+    stop = _cosine_stop_words()
+    return [t for t in _COSINE_TERM_RE.findall(_COSINE_DROP_RE.sub("", key)) if t not in stop]
 
 
 def tfidf_matrix(texts: list[str] | list[list[str]]):
@@ -2991,17 +3137,38 @@ def tfidf_matrix(texts: list[str] | list[list[str]]):
     ``T @ T.T`` is the cosine of every pair. IDF is fitted on ``texts`` themselves, so cosine
     depends somewhat on what else is in the corpus.
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    return _tfidf_of_ids(word_ids(texts))
 
-    joined = [_cosine_text(t) for t in texts]
-    vectorizer = TfidfVectorizer(token_pattern=r"[^ ]{2,}", lowercase=False, sublinear_tf=True,
-                                 stop_words=sorted(ENGLISH_STOP_WORDS), dtype=np.float64)
-    try:
-        return vectorizer.fit_transform(joined)
-    except ValueError:  # no term left in any text
-        from scipy import sparse
 
-        return sparse.csr_matrix((len(texts), 1))
+def _tfidf_of_ids(words: WordIds):
+    """:func:`tfidf_matrix` of texts numbered by :func:`word_ids`.
+
+    Each distinct word is mapped to its terms once (:func:`_cosine_terms`), then documents ×
+    words counts times words × terms give the documents × terms counts, terms in alphabetical
+    order as scikit-learn's ``TfidfVectorizer`` orders them, weighted by its ``TfidfTransformer``.
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    n_docs, n_words = len(words.ids), len(words.vocabulary) + 1  # id 0 is unused
+    per_word = [_cosine_terms(key) for key in words.vocabulary]
+    terms = sorted({term for found in per_word for term in found})
+    if not terms:
+        return sparse.csr_matrix((n_docs, 1))
+    column = {term: i for i, term in enumerate(terms)}
+    word_rows = np.repeat(np.arange(1, n_words), [len(found) for found in per_word])
+    word_cols = np.array([column[term] for found in per_word for term in found], dtype=np.int64)
+    word_terms = sparse.csr_matrix((np.ones(len(word_cols), dtype=np.int64), (word_rows, word_cols)),
+                                   shape=(n_words, len(terms)))
+    lengths = np.array([len(doc) for doc in words.ids], dtype=np.int64)
+    doc_words = sparse.csr_matrix(
+        (np.ones(lengths.sum(), dtype=np.int32),
+         np.concatenate(words.ids).astype(np.int32), np.concatenate([[0], np.cumsum(lengths)])),
+        shape=(n_docs, n_words))
+    doc_words.sum_duplicates()
+    counts = (doc_words @ word_terms).tocsr()
+    counts.sort_indices()
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts)
 
 
 # --- shared passages -------------------------------------------------------------------
@@ -3222,8 +3389,8 @@ def minhash_signatures(hashes: list[np.ndarray], num_perm: int = LSH_BANDS * LSH
     so any split of the documents gives the same signatures)."""
     from datasketch import MinHash
 
-    return MinHash.bulk([h.tolist() for h in hashes], num_perm=num_perm, seed=seed, hashfunc=int,
-                        scheme="affine64")
+    return MinHash.bulk((h.tolist() for h in hashes), num_perm=num_perm, seed=seed, hashfunc=int,
+                        scheme="affine64")  # one document's hashes as Python ints at a time
 
 
 def minhash_candidates(hashes: list[np.ndarray], bands: int = LSH_BANDS,
@@ -3302,8 +3469,8 @@ def cosine_candidates(tfidf, k: int = COSINE_TOP_K, min_cosine: float = RETELL_C
 
 
 def quote_key(quote: str) -> str:
-    """A quote reduced for matching: normalised words (:func:`overlap_tokens`) joined by spaces."""
-    return " ".join(t.key for t in overlap_tokens(quote))
+    """A quote reduced for matching: normalised words (:func:`overlap_keys`) joined by spaces."""
+    return " ".join(overlap_keys(quote))
 
 
 def quote_similarity(a: str, b: str) -> float:
@@ -3425,7 +3592,7 @@ def shared_quote_counts(matches: pd.DataFrame) -> pd.DataFrame:
 
 def speaker_key(name: str) -> str:
     """A speaker name reduced for matching across articles (case, quotes, punctuation folded)."""
-    return " ".join(t.key for t in overlap_tokens(name))
+    return " ".join(overlap_keys(name))
 
 
 def _unnamed_groups() -> set[str]:
@@ -3575,9 +3742,9 @@ def lexical_pairs(corpus: pd.DataFrame, max_all_pairs: int = ALL_PAIRS_MAX_DOCS)
     n = len(ids)
     if n < 2:
         return pd.DataFrame(columns=columns)
-    keys = [overlap_keys(t) for t in texts]
-    matrix_x, hashes = shingle_matrix(keys)
-    tfidf = tfidf_matrix(keys)
+    words = word_ids(texts)
+    matrix_x, hashes = _shingles_of_ids(words.ids)
+    tfidf = _tfidf_of_ids(words)
     left, right = _pair_indices(matrix_x, tfidf, hashes, n, max_all_pairs)
     sizes = np.array([len(h) for h in hashes], dtype=np.float64)
     if n <= max_all_pairs:
@@ -3596,7 +3763,7 @@ def lexical_pairs(corpus: pd.DataFrame, max_all_pairs: int = ALL_PAIRS_MAX_DOCS)
     need = np.nonzero(inter >= PASSAGE_MIN_WORDS - SHINGLE_WORDS + 1)[0]
     for k in need:
         i, j = int(left[k]), int(right[k])
-        runs = maximal_runs(keys[i], keys[j], PASSAGE_MIN_WORDS)
+        runs = maximal_runs(words.ids[i].tolist(), words.ids[j].tolist(), PASSAGE_MIN_WORDS)
         shared[k] = min(_covered_words(runs, 0), _covered_words(runs, 1))
     table = pd.DataFrame({"doc_a": [ids[i] for i in left], "doc_b": [ids[j] for j in right],
                           "cosine": cosine, "jaccard": jac, "containment_ab": c_ab,
@@ -3612,8 +3779,10 @@ def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
     Parameters
     ----------
     corpus : from :func:`load_corpus` (``doc_id``, clean ``text``).
-    quotes : ``doc_id, quote, speaker, speaker_type, ...``; default :func:`corpus_quotes`.
-    sources : ``doc_id, speaker, speaker_type, n_mentions``; default :func:`cited_sources`.
+    quotes : ``doc_id, quote, speaker, speaker_type, ...``; default :func:`corpus_quotes` of the
+        articles that are in some pair (the others cannot change a row).
+    sources : ``doc_id, speaker, speaker_type, n_mentions``; default :func:`cited_sources` of
+        those articles.
     max_all_pairs : up to this many articles every pair is returned; above it only MinHash-LSH
         candidates (5-gram Jaccard) and each article's ``COSINE_TOP_K`` nearest by TF-IDF
         cosine, each verified exactly.
@@ -3626,12 +3795,13 @@ def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
     ``n_shared_quotes``, ``n_shared_speakers`` and ``relation`` (:func:`classify_relation`).
     """
     table = lexical_pairs(corpus, max_all_pairs)
-    if quotes is None:
-        quotes = corpus_quotes(corpus)
-    if sources is None:
-        sources = cited_sources(corpus)
     if table.empty:
         return pd.DataFrame(columns=OVERLAP_COLUMNS)
+    if quotes is None or sources is None:  # only articles in some pair can change a row
+        paired = corpus[corpus["doc_id"].astype(str).isin(np.union1d(table["doc_a"], table["doc_b"]))]
+        paired_quotes, speakers = corpus_speech(paired)
+        quotes = paired_quotes if quotes is None else quotes
+        sources = cited_sources(paired, speakers) if sources is None else sources
     counts = shared_quote_counts(match_quotes(quotes, table[["doc_a", "doc_b"]]))
     table = table.merge(counts, on=["doc_a", "doc_b"], how="left")
     table["n_shared_quotes"] = table["n_shared_quotes"].fillna(0).astype(int)

@@ -304,3 +304,51 @@ def test_overlap_pairs_default_quotes_and_sources_come_from_the_text_section():
     pairs = helpers.overlap_pairs(corpus)
     assert list(pairs.columns) == helpers.OVERLAP_COLUMNS
     assert pairs.loc[0, "n_shared_quotes"] == 1 and pairs.loc[0, "n_shared_speakers"] == 1
+
+
+# --- word ids and the cosine TF-IDF ------------------------------------------------------
+
+def test_word_ids_number_words_in_order_of_first_use():
+    words = helpers.word_ids(["The U.S. and the US", "", "and more"])
+    assert words.vocabulary == ["the", "us", "and", "more"]
+    assert [doc.tolist() for doc in words.ids] == [[1, 2, 3, 1, 2], [], [3, 4]]
+
+
+def test_overlap_keys_equal_token_keys_on_text_that_needs_nfkc():
+    text = "The ﬁnal “U.S.” rule… China’s AI-chips, U.S and Ⅻ."  # ligature, ellipsis, numeral
+    assert helpers.overlap_keys(text) == [t.key for t in helpers.overlap_tokens(text)]
+    assert helpers.overlap_keys(text)[:2] == ["the", "final"]
+
+
+def test_tfidf_matrix_equals_scikit_learn_on_the_joined_words():
+    """The per-word mapping must give scikit-learn's matrix for the text it replaces:
+    possessive 's dropped, numbers, one-letter words and English stop words removed."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    texts = ["China's chips in 2025 and 2025's chips", "A b c: the US chips, China chips!",
+             "Nothing but words here", "", "x 1 2 3"]
+    drop = r"'s(?= |$)|(?<![^ ])(?:\d+|[^ ])(?= |$)"
+    joined = [__import__("re").sub(drop, "", " ".join(helpers.overlap_keys(t))) for t in texts]
+    expected = TfidfVectorizer(token_pattern=r"[^ ]{2,}", lowercase=False, sublinear_tf=True,
+                               stop_words=sorted(ENGLISH_STOP_WORDS)).fit(joined)
+    assert expected.get_feature_names_out().tolist() == ["2025", "china", "chips", "words"]
+    got = helpers.tfidf_matrix(texts)
+    assert got.shape == (5, 4)
+    assert abs(got - expected.transform(joined)).max() < 1e-12
+    assert helpers.tfidf_matrix(["", "a 1"]).shape == (2, 1)  # no term at all
+
+
+def test_default_speech_of_paired_articles_only_changes_nothing():
+    """overlap_pairs attributes quotes and speakers only in articles that are in some pair;
+    passing the whole corpus's quotes and sources must give the same table."""
+    seeds = helpers.load_corpus("seeds")
+    export = helpers.synthetic_export(seeds, 80, seed=3, copy_share=0.2, exact_share=0.05,
+                                      paragraphs=(2, 4))
+    corpus = pd.DataFrame({"doc_id": export["stories_id"], "text": export["text"]})
+    default = helpers.overlap_pairs(corpus, max_all_pairs=10)
+    full = helpers.overlap_pairs(corpus, helpers.corpus_quotes(corpus), helpers.cited_sources(corpus),
+                                 max_all_pairs=10)
+    pd.testing.assert_frame_equal(default, full)
+    paired = set(default["doc_a"]) | set(default["doc_b"])
+    assert 0 < len(paired) < len(corpus)  # some articles were left out of the attribution
+    assert (default["n_shared_speakers"] > 0).any() and (default["n_shared_quotes"] > 0).any()

@@ -146,3 +146,23 @@ def test_cited_sources_counts_sentences_per_speaker():
     assert liang["doc_id"].tolist() == ["000", "001", "002", "003", "004"]
     assert set(people.loc[people["doc_id"] == "001", "speaker"]) == {
         "Liang Wenfeng", "Liu Xu", "Michelle Giuda"}
+
+
+def test_one_pass_over_the_corpus_equals_article_by_article():
+    corpus = helpers.load_corpus("seeds")
+    quotes, speakers = helpers.corpus_speech(corpus)
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):
+        alone = helpers.extract_quotes(text)
+        mine = quotes[quotes["doc_id"] == doc_id].drop(columns="doc_id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
+    assert speakers["sentence"].tolist() == helpers.corpus_sentences(corpus)["sentence"].tolist()
+    pd.testing.assert_frame_equal(helpers.cited_sources(corpus, speakers), helpers.cited_sources(corpus))
+
+
+@pytest.mark.parametrize("sentence", [
+    "The essays were unsaid and the drawer stayed shut.",  # speech verbs only inside other words
+    "Accordingly, the rules changed.",
+    "",
+])
+def test_sentences_without_a_speech_verb_are_the_authors(sentence):
+    assert helpers.attribute_sentence(sentence) == ("author", "author")

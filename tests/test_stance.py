@@ -261,3 +261,29 @@ def test_evaluation_skips_a_corpus_without_gold():
                          "speaker": ["author"], "note": [""]})
     result = helpers.evaluate_stance(details, gold, reps=10)
     assert all(table.empty for table in result.values())
+
+
+# --- the fast paths give the same answers as the plain ones ----------------------------
+
+def test_target_prefilter_finds_every_span_the_patterns_find():
+    """`target_spans` skips sentences the combined pattern rejects and starts at its first hit;
+    running every pattern from the start of every sentence must give the same spans."""
+    sentences = helpers.corpus_sentences(helpers.load_corpus("seeds"))["sentence"].tolist()
+    sentences += ["Sanctions.", "the embargo", "no-access to chips", "US-led curbs bite",
+                  "Exports were banned, then the ban on chips was lifted.", ""]
+    patterns = helpers._stance_patterns()["target"]
+    hits = 0
+    for sentence in sentences:
+        text = helpers.stance_text(sentence)
+        every = sorted({(m.start(), m.end(), rule) for rx, rule, _ in patterns for m in rx.finditer(text)})
+        assert helpers.target_spans(sentence) == every, sentence
+        hits += bool(every)
+    assert 20 < hits < len(sentences)  # both kinds are exercised
+
+
+def test_stance_in_batches_equals_one_batch(monkeypatch):
+    corpus = helpers.load_corpus("seeds")
+    whole_details, whole_articles = helpers.stance_details(corpus), helpers.article_stance(corpus)
+    monkeypatch.setattr(helpers, "STANCE_BATCH_ARTICLES", 2)  # three batches of the five seeds
+    pd.testing.assert_frame_equal(helpers.stance_details(corpus), whole_details)
+    pd.testing.assert_frame_equal(helpers.article_stance(corpus), whole_articles)
