@@ -42,6 +42,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -196,12 +197,21 @@ def dominant_script(line: str) -> str | None:
     return sorted(non_latin.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
 
+WORD_RE = re.compile(r"\w+(?:['’.-]\w+)*")
+CASE_JOIN_RE = re.compile(r"[a-z][A-Z]")
+
+
 def _word_count(text: str) -> int:
-    return len(re.findall(r"\w+(?:['’.-]\w+)*", text))
+    return len(WORD_RE.findall(text))
+
+
+def _has_words(text: str, n: int) -> bool:
+    """``_word_count(text) >= n``, reading no further than the ``n``-th word."""
+    return sum(1 for _ in islice(WORD_RE.finditer(text), n)) >= n
 
 
 def _is_tag_line(line: str) -> bool:
-    joins = len(re.findall(r"[a-z][A-Z]", line))
+    joins = len(CASE_JOIN_RE.findall(line))
     return joins >= TAG_LINE_MIN_JOINS and not re.search(r"[.!?]\s|[.!?]$", line)
 
 
@@ -293,7 +303,7 @@ def _drop_repeats(kept: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str
     result: list[tuple[int, str]] = []
     for line_no, line, key in unique:
         host = None
-        if _word_count(line) >= REPEAT_MIN_WORDS:
+        if _has_words(line, REPEAT_MIN_WORDS):
             host = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
         if host is not None:
             dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
