@@ -1056,6 +1056,7 @@ class _Paragraph:
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
+    """Every paragraph of ``text`` (blank ones too, so offsets add up), split and attributed."""
     out, offset = [], 0
     for paragraph in text.split("\n"):
         sentences = split_sentences(paragraph)
