@@ -62,7 +62,7 @@ notebooks: $(STAMP)
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace $(EXECUTE) $$nb || exit 1; \
 	done
 
-## Time the whole pipeline on synthetic corpora of 1k, 10k and 50k articles (about 15 min);
+## Time the whole pipeline on synthetic corpora of 1k, 10k and 50k articles (about 7 min);
 ## writes benchmarks/results.md and benchmarks/results.csv.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
