@@ -2983,7 +2983,6 @@ PASSAGE_COLUMNS = ["doc_a", "doc_b", "a_start", "a_end", "b_start", "b_end", "n_
 QUOTE_COLUMNS = ["doc_id", "quote", "speaker", "speaker_type", "start", "end"]
 SOURCE_COLUMNS = ["doc_id", "speaker", "speaker_type", "n_mentions"]
 
-_OVERLAP_TRANSLATE = str.maketrans(QUOTE_MAP)  # curly quotes and dashes to ASCII, one char each
 # Initials such as U.S. / U.S / U.K. are one token; otherwise words with inner apostrophes.
 _OVERLAP_TOKEN_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b\.?|[^\W_]+(?:['’][^\W_]+)*")
 
@@ -3009,7 +3008,7 @@ def overlap_tokens(text: str) -> list[Token]:
     """
     tokens = []
     for match in _OVERLAP_TOKEN_RE.finditer(text):
-        key = unicodedata.normalize("NFKC", match.group(0)).translate(_OVERLAP_TRANSLATE)
+        key = unify_quotes(unicodedata.normalize("NFKC", match.group(0)))
         tokens.append(Token(key.replace(".", "").lower(), match.start(), match.end()))
     return tokens
 
@@ -3026,7 +3025,7 @@ def overlap_keys(text: str) -> list[str]:
     if len(lowered) == len(text) and unicodedata.is_normalized("NFKC", mapped):
         return [w.replace(".", "") if "." in w else w for w in _OVERLAP_TOKEN_RE.findall(lowered)]
     return [w.replace(".", "").lower() if w.isascii()  # NFKC and the quote map leave ASCII alone
-            else unicodedata.normalize("NFKC", w).translate(_OVERLAP_TRANSLATE).replace(".", "").lower()
+            else unify_quotes(unicodedata.normalize("NFKC", w)).replace(".", "").lower()
             for w in _OVERLAP_TOKEN_RE.findall(text)]
 
 

@@ -1,5 +1,7 @@
 """Tests for the overlap section of helpers.py: small hand-checkable inputs."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -328,7 +330,7 @@ def test_tfidf_matrix_equals_scikit_learn_on_the_joined_words():
     texts = ["China's chips in 2025 and 2025's chips", "A b c: the US chips, China chips!",
              "Nothing but words here", "", "x 1 2 3"]
     drop = r"'s(?= |$)|(?<![^ ])(?:\d+|[^ ])(?= |$)"
-    joined = [__import__("re").sub(drop, "", " ".join(helpers.overlap_keys(t))) for t in texts]
+    joined = [re.sub(drop, "", " ".join(helpers.overlap_keys(t))) for t in texts]
     expected = TfidfVectorizer(token_pattern=r"[^ ]{2,}", lowercase=False, sublinear_tf=True,
                                stop_words=sorted(ENGLISH_STOP_WORDS)).fit(joined)
     assert expected.get_feature_names_out().tolist() == ["2025", "china", "chips", "words"]
