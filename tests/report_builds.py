@@ -77,14 +77,14 @@ def untrusted_report(tmp_path_factory) -> Path:
 
 
 def _newest_input() -> float:
-    inputs = [*helpers.report_notebooks(), ROOT / "helpers.py",
+    inputs = [*helpers.report_notebooks(), ROOT / "helpers.py", *(ROOT / "newsdesk").rglob("*.py"),
               *helpers.REPORT_TEMPLATE_DIR.rglob("*"), *SEEDS.iterdir()]
     return max(p.stat().st_mtime for p in inputs if p.is_file())
 
 
 def seeds_report(tmp_path_factory) -> Path:
     """The seeds report: ``reports/`` when ``make report`` left a fresh one (newer than every
-    notebook, helpers.py, the template and the seeds, one page per notebook), else the
+    notebook, helpers.py and its package, the template and the seeds, one page per notebook), else the
     committed notebooks rendered into a temp folder (nbval keeps them equal to a fresh run)."""
     existing = ROOT / "reports"
     index = existing / "index.html"

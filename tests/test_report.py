@@ -1,4 +1,4 @@
-"""Tests for the report section of helpers.py, and the untrusted-text report build."""
+"""Tests for newsdesk.report, and the untrusted-text report build."""
 
 import base64
 import html

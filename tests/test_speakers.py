@@ -41,7 +41,7 @@ KNOWN_MISSES = [("002", "wake-up call", "Donald Trump", "person")]
 
 @pytest.fixture(scope="module")
 def seed_quotes() -> pd.DataFrame:
-    return helpers.corpus_quotes(helpers.load_corpus("seeds"))
+    return helpers.corpus_speech(helpers.load_corpus("seeds")).quotes
 
 
 def _find(quotes: pd.DataFrame, doc_id: str, opening: str) -> pd.Series:
@@ -74,7 +74,7 @@ def test_seed_quote_speaker_known_misses(seed_quotes, doc_id, opening, speaker, 
 def test_quote_offsets_point_into_the_clean_text():
     corpus = helpers.load_corpus("seeds")
     texts = corpus.set_index("doc_id")["text"]
-    quotes = helpers.corpus_quotes(corpus)
+    quotes = helpers.corpus_speech(corpus).quotes
     for row in quotes.itertuples():
         assert texts[row.doc_id][row.start:row.end].strip(" ,") == row.quote
 
@@ -130,7 +130,7 @@ def test_surnames_expand_to_the_full_name_used_in_the_text():
 def test_sentence_speakers_marks_the_writers_own_voice():
     corpus = pd.DataFrame({"doc_id": ["x"], "text": [
         "The curbs took effect in 2023.\nJane Park said they were working. “They bite,” she added."]})
-    table = helpers.sentence_speakers(corpus)
+    table = helpers.corpus_speech(corpus).sentences
     assert table[["speaker", "speaker_type", "attribution"]].values.tolist() == [
         ["author", "author", "author"],
         ["Jane Park", "person", "reported"],

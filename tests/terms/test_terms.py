@@ -1,4 +1,4 @@
-"""Tests for the terms section of helpers.py: small corpora whose answers can be checked by hand."""
+"""Tests for newsdesk.terms: small corpora whose answers can be checked by hand."""
 
 import math
 
@@ -8,6 +8,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 import helpers
+from newsdesk.terms.model import _tokens_from_normalized
 
 
 def make_corpus(texts, dates=None, origins=None):
@@ -52,7 +53,7 @@ def test_term_preprocess_gives_the_tokens_of_normalize_text():
               "U.S.-led, U.S.A. and 7‐nm")
     texts = [tricky, *helpers.load_corpus("seeds")["text"]]
     for text in texts:
-        assert helpers._tokens_from_normalized(helpers.normalize_text(text)) == \
+        assert _tokens_from_normalized(helpers.normalize_text(text)) == \
             helpers.term_tokens(text)
 
 

@@ -1,4 +1,4 @@
-"""Unit tests for the corpus and text sections of helpers.py."""
+"""Unit tests for loading (newsdesk.corpus) and the text primitives (newsdesk.text)."""
 
 import hashlib
 import json
@@ -10,7 +10,7 @@ import pytest
 
 import helpers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 SEED_SHA256 = {
     "000_6bb0fd4121b4a7b0.txt": "842fb93825d2c5f465ce8f5fd9afd72827ee9c69a294551e7f83283180964627",

@@ -1,4 +1,4 @@
-"""Tests for the overlap section of helpers.py: small hand-checkable inputs."""
+"""Tests for newsdesk.overlap: small hand-checkable inputs."""
 
 import re
 
@@ -140,7 +140,7 @@ def test_self_repetition_flags_an_article_held_twice():
 
 def test_self_repeats_do_not_overlap_themselves():
     text = " ".join(["a", "b"] * 10)
-    for run in helpers.self_repeats(text, min_words=4):
+    for run in helpers.repeated_passages(text, min_words=4):
         assert run["first_end"] <= run["second_start"]
 
 
@@ -348,7 +348,7 @@ def test_default_speech_of_paired_articles_only_changes_nothing():
                                       paragraphs=(2, 4))
     corpus = pd.DataFrame({"doc_id": export["stories_id"], "text": export["text"]})
     default = helpers.overlap_pairs(corpus, max_all_pairs=10)
-    full = helpers.overlap_pairs(corpus, helpers.corpus_quotes(corpus), helpers.cited_sources(corpus),
+    full = helpers.overlap_pairs(corpus, helpers.corpus_speech(corpus).quotes, helpers.cited_sources(corpus),
                                  max_all_pairs=10)
     pd.testing.assert_frame_equal(default, full)
     paired = set(default["doc_a"]) | set(default["doc_b"])

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 import helpers
+from newsdesk.corpus.load import _show_progress
+from newsdesk.terms.model import _ngram_counts
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +68,7 @@ def test_exported_jsonl_loads_with_planted_exact_copies_flagged(seeds, tmp_path)
 
 # --- streaming reads and progress --------------------------------------------------------
 
-def test_chunked_read_equals_one_shot(monkeypatch, tmp_path, seeds):
+def test_chunked_read_equals_one_shot(tmp_path, seeds):
     export = helpers.synthetic_export(seeds, 25, seed=4, paragraphs=(1, 2))
     for suffix in ("csv", "jsonl"):
         path = tmp_path / f"export.{suffix}"
@@ -75,18 +77,16 @@ def test_chunked_read_equals_one_shot(monkeypatch, tmp_path, seeds):
         else:
             export.to_json(path, orient="records", lines=True, force_ascii=False)
         whole = helpers.load_corpus(path)
-        monkeypatch.setattr(helpers, "TABLE_CHUNK_ROWS", 4)  # seven chunks
-        chunked = helpers.load_corpus(path)
-        monkeypatch.undo()
+        chunked = helpers.load_corpus(path, chunk_rows=4)  # seven chunks
         pd.testing.assert_frame_equal(whole, chunked)
         assert len(chunked) == 25
 
 
 def test_progress_bar_only_when_asked_or_interactive(monkeypatch, capsys, tmp_path):
-    assert helpers._show_progress(True, 1) and not helpers._show_progress(False, 10**6)
-    assert not helpers._show_progress(None, 10)  # short loads never show one
+    assert _show_progress(True, 1) and not _show_progress(False, 10**6)
+    assert not _show_progress(None, 10)  # short loads never show one
     monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
-    assert not helpers._show_progress(None, 10**6)  # nbval / papermill: stderr is no terminal
+    assert not _show_progress(None, 10**6)  # nbval / papermill: stderr is no terminal
     (tmp_path / "a.txt").write_text("Officials said the rules would take effect next month.\n")
     helpers.load_corpus(tmp_path, progress=True)
     assert "cleaning articles" in capsys.readouterr().err
@@ -143,10 +143,10 @@ def test_dask_path_equals_pandas_path(client, small_export):
 
 
 def test_dask_map_keeps_order_and_handles_empty_input(client):
-    assert helpers.map_partitions_dask(helpers._ngram_counts, [], client) == []
+    assert helpers.map_partitions_dask(_ngram_counts, [], client) == []
     texts = [f"export controls number{i}" for i in range(37)]
-    assert helpers.map_partitions_dask(helpers._ngram_counts, texts, client, npartitions=5) \
-        == helpers._ngram_counts(texts)
+    assert helpers.map_partitions_dask(_ngram_counts, texts, client, npartitions=5) \
+        == _ngram_counts(texts)
 
 
 def test_dask_shingles_and_minhash_equal_local(client, small_export):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import helpers
+from newsdesk.stance.metrics import _metrics_from_codes
 
 
 def _sentences(*rows: tuple[str, str]) -> pd.DataFrame:
@@ -249,7 +250,7 @@ def test_fast_bootstrap_scorer_agrees_with_sklearn():
     gold = rng.choice(helpers.STANCE_LABELS, 60)
     pred = rng.choice(helpers.STANCE_LABELS, 60)
     codes = {label: i for i, label in enumerate(helpers.STANCE_LABELS)}
-    fast = helpers._metrics_from_codes(np.array([codes[x] for x in gold]),
+    fast = _metrics_from_codes(np.array([codes[x] for x in gold]),
                                        np.array([codes[x] for x in pred]))
     slow = helpers.stance_metrics(gold, pred)
     assert fast == pytest.approx(slow)
@@ -271,7 +272,7 @@ def test_target_prefilter_finds_every_span_the_patterns_find():
     sentences = helpers.corpus_sentences(helpers.load_corpus("seeds"))["sentence"].tolist()
     sentences += ["Sanctions.", "the embargo", "no-access to chips", "US-led curbs bite",
                   "Exports were banned, then the ban on chips was lifted.", ""]
-    patterns = helpers._stance_patterns()["target"]
+    patterns = helpers.stance_patterns()["target"]
     hits = 0
     for sentence in sentences:
         text = helpers.stance_text(sentence)
@@ -281,9 +282,9 @@ def test_target_prefilter_finds_every_span_the_patterns_find():
     assert 20 < hits < len(sentences)  # both kinds are exercised
 
 
-def test_stance_in_batches_equals_one_batch(monkeypatch):
+def test_stance_in_batches_equals_one_batch():
     corpus = helpers.load_corpus("seeds")
     whole_details, whole_articles = helpers.stance_details(corpus), helpers.article_stance(corpus)
-    monkeypatch.setattr(helpers, "STANCE_BATCH_ARTICLES", 2)  # three batches of the five seeds
-    pd.testing.assert_frame_equal(helpers.stance_details(corpus), whole_details)
-    pd.testing.assert_frame_equal(helpers.article_stance(corpus), whole_articles)
+    # three batches of the five seeds
+    pd.testing.assert_frame_equal(helpers.stance_details(corpus, batch_articles=2), whole_details)
+    pd.testing.assert_frame_equal(helpers.article_stance(corpus, batch_articles=2), whole_articles)

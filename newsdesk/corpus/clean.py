@@ -1,0 +1,185 @@
+"""The line cleaner: keeps body lines and audits every dropped line with its reason
+(site furniture from ``lexicons/cleaning_rules.csv``, other scripts, tag lines, headlines,
+section labels, repeated paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from itertools import islice
+
+import pandas as pd
+
+from newsdesk.corpus.schema import CleaningRule
+from newsdesk.corpus.settings import (
+    HEADLINE_WORDS,
+    LATIN_LETTER_RE,
+    LETTER_RE,
+    OTHER_SCRIPT_SHARE,
+    OUTSIDE_LATIN_RE,
+    REPEAT_MIN_WORDS,
+    SECTION_LABEL_MAX_WORDS,
+    TAG_LINE_MIN_JOINS,
+)
+from newsdesk.paths import lexicon_cache, read_lexicon_table
+from newsdesk.text import WORD_RE, collapse_spaces, normalize_text
+
+__all__ = [
+    "clean_lines",
+    "cleaning_rules",
+    "dominant_script",
+    "headline_from_text",
+    "line_match_key",
+]
+
+
+@lexicon_cache
+def cleaning_rules(path: str | None = None) -> tuple[CleaningRule, ...]:
+    """Read the full-line cleaning rules (``reason, pattern, why``), case-insensitive.
+
+    ``path`` is another rules CSV of the same columns; by default ``lexicons/cleaning_rules.csv``.
+    """
+    table = (pd.read_csv(path, dtype=str, keep_default_na=False) if path
+             else read_lexicon_table("cleaning_rules"))
+    return tuple(
+        CleaningRule(row.reason, re.compile(row.pattern, re.IGNORECASE), row.why)
+        for row in table.itertuples()
+    )
+
+
+def dominant_script(line: str) -> str | None:
+    """Name the non-Latin script that most of a line's letters use, or ``None``.
+
+    >>> dominant_script("১ ঘণ্টা আগে")
+    'BENGALI'
+    """
+    if line.isascii():
+        return None
+    n_letters = len(LETTER_RE.findall(line))
+    if not n_letters or len(LATIN_LETTER_RE.findall(line)) / n_letters >= 1 - OTHER_SCRIPT_SHARE:
+        return None
+    scripts = Counter(unicodedata.name(ch, "UNKNOWN").split()[0] for ch in line if ch.isalpha())
+    n_letters = sum(scripts.values())
+    non_latin = {script: n for script, n in scripts.items() if script != "LATIN"}
+    if not n_letters or sum(non_latin.values()) / n_letters <= OTHER_SCRIPT_SHARE:
+        return None
+    return sorted(non_latin.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+_CASE_JOIN_RE = re.compile(r"[a-z][A-Z]")
+
+
+def _has_words(text: str, n: int) -> bool:
+    """``word_count(text) >= n``, reading no further than the ``n``-th word."""
+    return sum(1 for _ in islice(WORD_RE.finditer(text), n)) >= n
+
+
+def _is_tag_line(line: str) -> bool:
+    joins = len(_CASE_JOIN_RE.findall(line))
+    return joins >= TAG_LINE_MIN_JOINS and not re.search(r"[.!?]\s|[.!?]$", line)
+
+
+def _is_section_label(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= SECTION_LABEL_MAX_WORDS
+        and not re.search(r"[.!?:,;]$", line)
+        and all(w[0].isupper() or not w[0].isalpha() for w in words)
+    )
+
+
+def _reads_as_headline(line: str) -> bool:
+    n = len(line.split())
+    return HEADLINE_WORDS[0] <= n <= HEADLINE_WORDS[1] and not re.search(r"[.]$", line)
+
+
+def line_match_key(line: str) -> str:
+    return collapse_spaces(normalize_text(line))
+
+
+def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]], list[dict]]:
+    """Split raw article text into kept body lines and audited dropped lines.
+
+    Parameters
+    ----------
+    raw_text : decoded article text, any line endings.
+    headline : the known headline; the body line equal to it is moved out as ``headline``.
+        With no headline, the first line that reads as a title (4–25 words, no closing
+        full stop) within the first three lines is taken as the headline.
+
+    Returns
+    -------
+    kept : ``[(line_no, line)]`` with 1-based raw line numbers, stripped of outer spaces.
+    dropped : ``[{"line_no", "text", "reason", "detail"}]``, one per non-blank line not kept;
+        ``detail`` names the line a repeat copies.
+        ``len(kept) + len(dropped)`` equals the number of non-blank raw lines.
+    """
+    lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rules = cleaning_rules()
+    may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
+    headline_key = line_match_key(headline) if headline else ""
+    kept: list[tuple[int, str, str]] = []
+    dropped: list[dict] = []
+    headline_taken = False
+    for line_no, raw_line in enumerate(lines, start=1):
+        line = raw_line.strip()
+        if not line:
+            continue
+        key = None
+        reason = next((r.reason for r in rules if r.pattern.match(line)), None)
+        if reason is None and may_have_other_script and (script := dominant_script(line)):
+            reason = f"other script ({script.title()})"
+        if reason is None and _is_tag_line(line):
+            reason = "keyword tag line"
+        if reason is None and headline_key and (key := line_match_key(line)) == headline_key:
+            reason = "repeated headline" if headline_taken else "headline"
+            headline_taken = True
+        if reason is None and not headline_taken and not kept and line_no <= 3 \
+                and _reads_as_headline(line):
+            reason, headline_taken = "headline", True
+            headline_key = line_match_key(line)
+        if reason is None and _is_section_label(line):
+            reason = "section label"
+        if reason is None:
+            kept.append((line_no, line, key if key is not None else line_match_key(line)))
+        else:
+            dropped.append({"line_no": line_no, "text": line, "reason": reason, "detail": ""})
+    kept, repeated = _drop_repeats(kept)
+    dropped = sorted(dropped + repeated, key=lambda row: row["line_no"])
+    return kept, dropped
+
+
+def _drop_repeats(kept: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str]], list[dict]]:
+    """Drop lines that repeat an earlier line, or that stand whole inside a longer line.
+
+    ``kept`` holds ``(line_no, line, line_match_key(line))``; the result drops the key.
+    """
+    first_seen: dict[str, int] = {}
+    unique: list[tuple[int, str, str]] = []
+    dropped: list[dict] = []
+    for line_no, line, key in kept:
+        if key in first_seen:
+            dropped.append({"line_no": line_no, "text": line, "reason": "repeated copy",
+                            "detail": f"first seen at line {first_seen[key]}"})
+            continue
+        first_seen[key] = line_no
+        unique.append((line_no, line, key))
+    result: list[tuple[int, str]] = []
+    for line_no, line, key in unique:
+        host = None
+        if _has_words(line, REPEAT_MIN_WORDS):
+            host = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
+        if host is not None:
+            dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
+                            "detail": f"contained in line {host}"})
+        else:
+            result.append((line_no, line))
+    return result, dropped
+
+
+def headline_from_text(raw_text: str) -> str:
+    """Return the first line if it reads as a title (4–25 words, no closing full stop)."""
+    kept, dropped = clean_lines(raw_text)
+    return next((row["text"] for row in dropped if row["reason"] == "headline"), "")

@@ -1,0 +1,206 @@
+""":func:`load_corpus`: read a folder or export, clean every article, and return one row per
+article with its audit and problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from newsdesk.corpus.audit import load_problems
+from newsdesk.corpus.cache import corpus_fingerprint, read_cached_corpus, write_cached_corpus
+from newsdesk.corpus.clean import clean_lines, line_match_key
+from newsdesk.corpus.dates import date_from_text, parse_date
+from newsdesk.corpus.read import records_from_folder, records_from_table
+from newsdesk.corpus.schema import AUDIT_COLUMNS, CORPUS_COLUMNS, PROBLEM_COLUMNS, LoadLog, QuietLog
+from newsdesk.corpus.settings import TABLE_CHUNK_ROWS
+from newsdesk.parallel import map_partitions_dask
+from newsdesk.paths import PROJECT_ROOT
+from newsdesk.text import split_sentences, word_count
+
+__all__ = [
+    "load_corpus",
+]
+
+
+def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
+    """Clean one record into a corpus row and its audit rows (``None`` if nothing is left)."""
+    name = record["file"]
+    headline_meta = record.get("headline", "") or ""
+    kept, dropped = clean_lines(record["raw_text"], headline_meta)
+    audit = [{"doc_id": record["doc_id"], **row} for row in dropped]
+    headline = headline_meta or next((r["text"] for r in dropped if r["reason"] == "headline"), "")
+    if "published" in record:
+        try:
+            published = parse_date(record["published"])
+        except ValueError as exc:
+            log.report(name, f"{exc} in metadata", "date left empty")
+            published = pd.NaT
+        basis = record.get("date_basis") or ("metadata" if pd.notna(published) else "metadata: no date")
+        if pd.isna(published) and str(record.get("published", "")).strip():
+            basis = f"unparseable date {record['published']!r} in metadata; left empty"
+    else:
+        published, basis = date_from_text(record["raw_text"])
+    if not kept:
+        log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
+        return None, audit
+    text = "\n".join(line for _, line in kept)
+    row = {
+        "doc_id": str(record["doc_id"]),
+        "file": name,
+        "outlet": record.get("outlet") or "unknown",
+        "origin": record.get("origin") or "unknown",
+        "headline": headline,
+        "published": published,
+        "date_basis": basis,
+        "language": record.get("language") or "en",
+        "url": record.get("url", ""),
+        "encoding": record.get("encoding", ""),
+        "duplicate_of": "",
+        "raw_text": record["raw_text"],
+        "text": text,
+        "n_words": word_count(text),
+        "n_sentences": len(split_sentences(text)),
+    }
+    if "\r\n" in record["raw_text"]:
+        log.report(name, "Windows (CRLF) line endings; normalised to LF", "loaded")
+    return row, audit
+
+
+def _flag_identical_texts(rows: list[dict], log: LoadLog) -> None:
+    first_by_hash: dict[str, str] = {}
+    for row in rows:
+        digest = hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest()
+        if digest in first_by_hash:
+            row["duplicate_of"] = first_by_hash[digest]
+            log.report(row["file"], f"text identical to doc_id {first_by_hash[digest]}",
+                       "flagged in duplicate_of")
+        else:
+            first_by_hash[digest] = row["doc_id"]
+
+
+_PROGRESS_MIN_RECORDS = 2000  # loads shorter than this show no progress bar
+
+
+def _clean_records(records: list[dict]) -> list[tuple[dict | None, list[dict], list[dict]]]:
+    """Clean input records independently: ``(row, audit rows, problems)`` for each.
+
+    The per-article step of :func:`load_corpus` (``row`` is ``None`` when nothing is left);
+    problems are collected, not warned, so the caller reports them in input order. Used
+    as it is by the Dask path (:func:`map_partitions_dask`).
+    """
+    return list(_clean_each(records))
+
+
+def _clean_each(records: list[dict]):
+    for record in records:
+        log = QuietLog(strict=False)
+        row, audit = _build_row(record, log)
+        yield row, audit, log.problems
+
+
+def _show_progress(progress: bool | None, n: int) -> bool:
+    """``progress=None`` shows a bar only for long loads on an interactive terminal, so
+    notebooks (nbval, papermill: stderr is not a terminal) stay silent."""
+    import sys
+
+    if progress is None:
+        return n >= _PROGRESS_MIN_RECORDS and sys.stderr is not None and sys.stderr.isatty()
+    return bool(progress)
+
+
+def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
+                cache_dir: str | Path | None = None, progress: bool | None = None,
+                client: object | None = None, chunk_rows: int = TABLE_CHUNK_ROWS) -> pd.DataFrame:
+    """Load, clean and audit a corpus of news articles.
+
+    Parameters
+    ----------
+    source : a folder of ``.txt`` files or saved ``.html`` pages (main text, title, date
+        and site name extracted with trafilatura; optional ``metadata.csv`` with columns
+        ``file, doc_id, outlet, origin, headline, published, date_basis, language, notes``),
+        or a ``.csv`` / ``.jsonl`` file with one article per row (Media Cloud names
+        ``stories_id``/``id``, ``title``, ``publish_date``, ``media_name``, ``url``, ``text``
+        are understood). A relative path is tried as given, then under the project root.
+    strict : raise ``ValueError`` on the first problem instead of warning.
+    cache_dir : if given, the cleaned corpus is cached there as Parquet under a key made
+        from the inputs' content (:func:`corpus_fingerprint`); a changed input, or changed
+        cleaning rules, makes a new key. A cached load repeats the original warnings.
+    progress : show a tqdm progress bar (on stderr) while articles are cleaned; ``None``
+        shows one only for ``_PROGRESS_MIN_RECORDS`` or more articles and only when stderr
+        is a terminal, so notebooks run by nbval or papermill stay silent.
+    client : a ``dask.distributed.Client``; if given, articles are cleaned on its workers
+        (:func:`_clean_records` over partitions). The result is the same as without it.
+    chunk_rows : rows parsed at a time from a UTF-8 export; bounds the parser's memory and
+        does not change the result.
+
+    Returns
+    -------
+    DataFrame with one row per article, sorted by ``doc_id``, columns ``CORPUS_COLUMNS``
+    (``published`` is datetime64, ``NaT`` when unknown). ``attrs["audit"]`` holds every
+    dropped line (see :func:`cleaning_audit`) and ``attrs["problems"]`` every problem
+    reported (see :func:`load_problems`).
+    """
+    path = Path(source)
+    if not path.exists() and not path.is_absolute() and (PROJECT_ROOT / path).exists():
+        path = PROJECT_ROOT / path
+    if cache_dir is not None and path.exists():
+        cached = Path(cache_dir) / corpus_fingerprint(path)
+        if (cached / "problems.parquet").exists():
+            corpus = read_cached_corpus(cached)
+            log = LoadLog(strict=strict)
+            for problem in load_problems(corpus).itertuples():
+                log.report(problem.file, problem.problem, problem.action)
+            return corpus
+        corpus = load_corpus(path, strict=strict, progress=progress, client=client)
+        write_cached_corpus(corpus, cached)
+        return corpus
+    log = LoadLog(strict=strict)
+    if path.is_dir():
+        records = records_from_folder(path, log)
+    elif path.is_file() and path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
+        records = records_from_table(path, log, chunk_rows)
+    elif path.is_file():
+        raise ValueError(f"{path.name}: unsupported input; give a folder of .txt files, a .csv or a .jsonl")
+    else:
+        raise ValueError(f"{path.name}: no such file or folder")
+
+    seen_ids: set[str] = set()
+    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r["file"]))
+    unique = []
+    for record in ordered:
+        if str(record["doc_id"]) not in seen_ids:
+            seen_ids.add(str(record["doc_id"]))
+            unique.append(record)
+    if client is not None:
+        built = iter(map_partitions_dask(_clean_records, unique, client))
+    else:
+        built = _clean_each(unique)
+    if _show_progress(progress, len(unique)):
+        from tqdm.auto import tqdm
+
+        built = iter(tqdm(built, total=len(unique), desc="cleaning articles", unit="article"))
+    seen_ids = set()
+    rows, audit = [], []
+    for record in ordered:  # problems are reported in the same order as cleaning one by one
+        if str(record["doc_id"]) in seen_ids:
+            log.report(record["file"], f"doc_id {record['doc_id']} is used twice", "skipped")
+            continue
+        seen_ids.add(str(record["doc_id"]))
+        row, row_audit, problems = next(built)
+        for problem in problems:
+            log.report(**problem)
+        audit.extend(row_audit)
+        if row is not None:
+            rows.append(row)
+    _flag_identical_texts(rows, log)
+
+    corpus = pd.DataFrame(rows, columns=CORPUS_COLUMNS)
+    corpus["published"] = pd.to_datetime(corpus["published"]).astype("datetime64[ns]")
+    corpus = corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    corpus.attrs["audit"] = pd.DataFrame(audit, columns=AUDIT_COLUMNS).sort_values(
+        ["doc_id", "line_no"], kind="stable").reset_index(drop=True)
+    corpus.attrs["problems"] = pd.DataFrame(log.problems, columns=PROBLEM_COLUMNS)
+    return corpus

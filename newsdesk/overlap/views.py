@@ -1,0 +1,126 @@
+"""Tables the overlap figures draw: the similarity matrix, its long form and the network edges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from newsdesk.overlap.pairs import rank_pairs
+from newsdesk.overlap.settings import FIGURE_MAX_DOCS, NETWORK_RELATIONS, RELATIONS
+
+__all__ = [
+    "article_network",
+    "figure_docs",
+    "network_edges",
+    "plot_similarity_heatmaps",
+    "similarity_long",
+    "similarity_matrix",
+]
+
+
+def similarity_matrix(pairs: pd.DataFrame, doc_ids: list[str], measure: str) -> pd.DataFrame:
+    """Square docs × docs table of one pair measure (NaN for pairs not measured).
+
+    For ``containment`` the cell ``[row, col]`` is the share of the row article's shingles
+    found in the column article; other measures are symmetric. The diagonal is NaN.
+    """
+    docs = [str(d) for d in doc_ids]
+    matrix = pd.DataFrame(np.nan, index=pd.Index(docs, name="doc_id"), columns=docs)
+    shown = set(docs)
+    for row in pairs.itertuples(index=False):
+        a, b = str(row.doc_a), str(row.doc_b)
+        if a not in shown or b not in shown:
+            continue
+        if measure == "containment":
+            matrix.loc[a, b], matrix.loc[b, a] = row.containment_ab, row.containment_ba
+        else:
+            matrix.loc[a, b] = matrix.loc[b, a] = getattr(row, measure)
+    return matrix
+
+
+def figure_docs(pairs: pd.DataFrame, doc_ids: list[str], max_docs: int = FIGURE_MAX_DOCS) -> list[str]:
+    """Articles to show in the heatmap and network: all of them up to ``max_docs``; otherwise
+    those of the closest related pairs (:func:`rank_pairs`, "unrelated" skipped), in that order."""
+    docs = [str(d) for d in doc_ids]
+    if len(docs) <= max_docs:
+        return docs
+    chosen: dict[str, None] = {}
+    ranked = rank_pairs(pairs[pairs["relation"] != RELATIONS[-1]])
+    for a, b in zip(ranked["doc_a"], ranked["doc_b"], strict=True):
+        for doc in (str(a), str(b)):
+            if len(chosen) < max_docs:
+                chosen.setdefault(doc, None)
+    return sorted(chosen)
+
+
+def similarity_long(pairs: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """The heatmap data in long form: ``doc_row, doc_col, measure, value`` (rounded to 4 places)."""
+    frames = []
+    for measure in ("cosine", "containment"):
+        matrix = similarity_matrix(pairs, doc_ids, measure)
+        long = matrix.stack(future_stack=True).rename("value").reset_index()
+        long.columns = ["doc_row", "doc_col", "value"]
+        frames.append(long.assign(measure=measure))
+    table = pd.concat(frames, ignore_index=True)[["doc_row", "doc_col", "measure", "value"]]
+    table["value"] = table["value"].round(4)
+    return table
+
+
+def plot_similarity_heatmaps(long: pd.DataFrame, labels: dict[str, str] | None = None):
+    """Two heatmaps side by side: TF-IDF cosine and 5-gram containment (row in column)."""
+    import matplotlib.pyplot as plt
+
+    docs = list(dict.fromkeys(long["doc_row"]))
+    names = [labels.get(d, d) if labels else d for d in docs]
+    size = min(4 + 0.45 * len(docs), 14)
+    fig, axes = plt.subplots(1, 2, figsize=(2 * size + 1.5, size))
+    titles = {"cosine": "TF-IDF cosine", "containment": "share of row's 5-grams in column"}
+    for ax, measure in zip(axes, ("cosine", "containment"), strict=True):
+        matrix = (long[long["measure"] == measure].pivot(index="doc_row", columns="doc_col", values="value")
+                  .reindex(index=docs, columns=docs))
+        image = ax.imshow(matrix.to_numpy(dtype=float), vmin=0, vmax=1, cmap="Blues")
+        if len(docs) <= 40:
+            ax.set_xticks(range(len(docs)), names, rotation=90, fontsize=8)
+            ax.set_yticks(range(len(docs)), names, fontsize=8)
+            if len(docs) <= 12:
+                for (r, c), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
+                    if not np.isnan(value):
+                        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                                color="white" if value > 0.6 else "black")
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        ax.set_title(titles[measure])
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.tight_layout()
+    return fig
+
+
+def article_network(pairs: pd.DataFrame, doc_ids: list[str]):
+    """``networkx.Graph`` of the articles ``doc_ids``; an edge per pair among them whose relation is
+    in ``NETWORK_RELATIONS``, with ``relation`` and ``weight`` (the larger containment)."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    nodes = sorted(str(d) for d in doc_ids)
+    graph.add_nodes_from(nodes)
+    shown = set(nodes)
+    for row in pairs.sort_values(["doc_a", "doc_b"], kind="stable").itertuples(index=False):
+        if row.relation in NETWORK_RELATIONS and str(row.doc_a) in shown and str(row.doc_b) in shown:
+            graph.add_edge(str(row.doc_a), str(row.doc_b), relation=row.relation,
+                           weight=float(max(row.containment_ab, row.containment_ba)))
+    return graph
+
+
+def network_edges(graph) -> pd.DataFrame:
+    """The plotted network: ``doc_a, doc_b, relation, weight, x_a, y_a, x_b, y_b`` (circular layout)."""
+    import networkx as nx
+
+    nodes = sorted(graph.nodes)
+    positions = nx.circular_layout(nodes) if nodes else {}
+    rows = [{"doc_a": a, "doc_b": b, "relation": data["relation"], "weight": round(data["weight"], 4),
+             "x_a": round(float(positions[a][0]), 4), "y_a": round(float(positions[a][1]), 4),
+             "x_b": round(float(positions[b][0]), 4), "y_b": round(float(positions[b][1]), 4)}
+            for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[:2]), max(e[:2])))]
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "relation", "weight", "x_a", "y_a", "x_b", "y_b"])

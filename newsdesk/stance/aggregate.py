@@ -1,0 +1,199 @@
+"""Stance per sentence, per article and per speaker, for a whole corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from newsdesk.corpus.describe import corpus_sentences
+from newsdesk.parallel import map_article_chunks
+from newsdesk.speakers import attribute_sentence, corpus_speech, name_expander
+from newsdesk.stance.rules import clause_structure, inside_spans, match_spans, rule_stance_table
+from newsdesk.stance.settings import SPEAKER_COLUMNS, STANCE_BATCH_ARTICLES, UNATTRIBUTED_RE
+from newsdesk.stance.targets import detect_targets, in_article_batches, stance_text
+from newsdesk.text import collapse_spaces, normalize_text
+
+__all__ = [
+    "STANCE_SENTENCE_COLUMNS",
+    "article_stance",
+    "article_stance_dask",
+    "speaker_stance",
+    "stance_details",
+    "stance_sentences",
+    "stance_sentences_dask",
+    "stance_speaker",
+]
+
+
+def _quote_spans_normalised(text: str) -> list[tuple[int, int]]:
+    """Direct-quote spans in a :func:`stance_text` string (a quote may run to the end)."""
+    spans = match_spans(re.compile(r'"[^"]*"'), text)
+    if text.count('"') % 2 == 1:
+        spans.append((text.rfind('"'), len(text)))
+    return spans
+
+
+def stance_speaker(sentence: str, cue_start: int, speaker: str, speaker_type: str,
+                   attribution: str) -> tuple[str, str]:
+    """Whose view the deciding clause carries (codebook §4, H5).
+
+    Starts from ``corpus_speech(...).sentences`` (``speaker, speaker_type, attribution``) and
+    re-attributes only the clause that holds the deciding cue: its own reported-speech
+    subject wins ("Liang acknowledged …, yet analysts argue …" → analysts); a cue outside
+    the quote marks of a quoting sentence is the author's; agentless reporting ("are being
+    urged") is ``unattributed`` (type ``unknown``).
+    """
+    text = stance_text(sentence)
+    if cue_start < 0:
+        return speaker, speaker_type
+    if inside_spans(cue_start, _quote_spans_normalised(text)):
+        return speaker, speaker_type
+    original = collapse_spaces(normalize_text(sentence))
+    part_start = max([m.end() for m in re.finditer(r";", text[:cue_start])], default=0)
+    part_end = text.find(";", cue_start)
+    part_end = len(text) if part_end < 0 else part_end
+    structure = clause_structure(text)
+    asserted_from = structure["asserted"][0][0]
+    if asserted_from > part_start and cue_start >= asserted_from:
+        part_start = asserted_from
+    part = original[part_start:part_end]
+    found, found_type = attribute_sentence(part)
+    if found_type not in ("author", "pronoun"):
+        if speaker and (found in speaker.split() or found.lower() == speaker.lower()):
+            return speaker, speaker_type  # the sentence-level name is the fuller one
+        return found, found_type
+    if UNATTRIBUTED_RE.search(part):
+        return "unattributed", "unknown"
+    if found_type == "pronoun" or (part_start == 0 and part_end == len(text) and attribution != "quote"):
+        return speaker, speaker_type
+    return "author", "author"
+
+
+STANCE_SENTENCE_COLUMNS = ["doc_id", "sent_id", "sentence", "mentions_target", "speaker",
+                           "speaker_type", "stance", "confidence"]
+
+
+def stance_details(corpus: pd.DataFrame, *, batch_articles: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
+    """Every sentence with target detection, rule-model stance, speaker and the reason.
+
+    Returns
+    -------
+    DataFrame ``doc_id, sent_id, sentence, mentions_target, target_rule, target_match,
+    speaker, speaker_type, attribution, stance, confidence, reason``, one row per
+    sentence of :func:`corpus_sentences`, in text order. Articles are labelled
+    ``batch_articles`` at a time so the memoised sentence steps are reused; the result does
+    not depend on it.
+    """
+    return in_article_batches(_stance_details_one_batch, corpus, batch_articles)
+
+
+def _stance_details_one_batch(corpus: pd.DataFrame) -> pd.DataFrame:
+    columns = ["doc_id", "sent_id", "sentence", "mentions_target", "target_rule", "target_match",
+               "speaker", "speaker_type", "attribution", "stance", "confidence", "reason"]
+    speakers = corpus_speech(corpus).sentences
+    if speakers.empty:
+        return pd.DataFrame(columns=columns)
+    table = rule_stance_table(detect_targets(speakers))
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    expanders: dict = {}
+    names, types = [], []
+    for row in table.itertuples(index=False):
+        if row.mentions_target:
+            name, kind = stance_speaker(row.sentence, row.cue_start, row.speaker, row.speaker_type,
+                                        row.attribution)
+            if kind in ("person", "institution"):
+                if row.doc_id not in expanders:
+                    expanders[row.doc_id] = name_expander(texts[row.doc_id])
+                name = expanders[row.doc_id](name)
+        else:
+            name, kind = row.speaker, row.speaker_type
+        names.append(name)
+        types.append(kind)
+    table["speaker"], table["speaker_type"] = names, types
+    return table[columns].reset_index(drop=True)
+
+
+def stance_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Stance of every sentence towards US chip export controls (public API).
+
+    Uses the cue-lexicon rule model (:func:`rule_stance`), the best method in the
+    notebook's comparison. Sentences that do not mention the target are ``none``.
+
+    Returns
+    -------
+    DataFrame ``doc_id, sent_id, sentence, mentions_target, speaker, speaker_type,
+    stance, confidence``; ``stance`` in favor / against / none, ``confidence`` in [0, 1].
+    """
+    return stance_details(corpus)[STANCE_SENTENCE_COLUMNS]
+
+
+def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
+                   batch_articles: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
+    """Per-article counts and net stance (public API).
+
+    ``net = (n_favor - n_against) / max(1, n_favor + n_against)``, in [-1, 1]; an article
+    that only reports the measures has no stance sentences and nets 0. Pass ``sentences``
+    (from :func:`stance_sentences`) to avoid recomputing them; ``batch_articles`` is as in
+    :func:`stance_details`.
+
+    Returns
+    -------
+    DataFrame ``doc_id, n_target, n_favor, n_against, net``, one row per article, in
+    corpus order.
+    """
+    if sentences is None:  # the counts need no speakers, so skip attributing them
+        table = in_article_batches(lambda part: rule_stance_table(detect_targets(corpus_sentences(part))),
+                                    corpus, batch_articles)
+    else:
+        table = sentences
+    target = table[table["mentions_target"].astype(bool)]
+    counts = pd.crosstab(target["doc_id"], target["stance"]).reindex(
+        index=corpus["doc_id"], columns=["favor", "against"], fill_value=0)
+    favor = counts["favor"].to_numpy(dtype=int)
+    against = counts["against"].to_numpy(dtype=int)
+    n_target = target.groupby("doc_id").size().reindex(corpus["doc_id"], fill_value=0)
+    net = [round((f - a) / max(1, f + a), 4) for f, a in zip(favor.tolist(), against.tolist(), strict=True)]
+    return pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "n_target": n_target.to_numpy(dtype=int),
+                         "n_favor": favor, "n_against": against, "net": net},
+                        columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
+
+
+def speaker_stance(details: pd.DataFrame) -> pd.DataFrame:
+    """Who takes which side: one row per speaker of a target sentence.
+
+    Input is :func:`stance_details` (or :func:`stance_sentences`). ``evidence`` is the
+    speaker's most confident favor / against sentence (earliest on ties), else the first
+    target sentence. Sorted by number of target sentences, then speaker.
+    """
+    target = details[details["mentions_target"].astype(bool)]
+    rows = []
+    for (speaker, kind), part in target.groupby(["speaker", "speaker_type"], sort=True):
+        favor = int((part["stance"] == "favor").sum())
+        against = int((part["stance"] == "against").sum())
+        stanced = part[part["stance"] != "none"].sort_values(
+            ["confidence", "doc_id", "sent_id"], ascending=[False, True, True], kind="stable")
+        evidence = (stanced if len(stanced) else part).iloc[0]["sentence"]
+        rows.append({"speaker": speaker, "speaker_type": kind, "n_target": len(part),
+                     "n_favor": favor, "n_against": against, "n_none": len(part) - favor - against,
+                     "net": round((favor - against) / max(1, favor + against), 4),
+                     "doc_ids": ", ".join(sorted(part["doc_id"].astype(str).unique())),
+                     "evidence": evidence})
+    table = pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+    return table.sort_values(["n_target", "speaker"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def stance_sentences_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`stance_sentences` run on a Dask cluster, articles split over the workers.
+
+    Every step of the stance model looks within one article only, so the result equals
+    ``stance_sentences(corpus)`` row for row.
+    """
+    return map_article_chunks(stance_sentences, corpus, client, npartitions)
+
+
+def article_stance_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
+    """:func:`article_stance` run on a Dask cluster; equals ``article_stance(corpus)``."""
+    return map_article_chunks(article_stance, corpus, client, npartitions)

@@ -1,0 +1,76 @@
+"""Text primitives every analysis shares: quote and dash unification, ``U.S.`` → ``US``,
+white-space collapsing, word counts and sentence splitting (sentencex).
+
+Tokenizers. Each analysis splits words its own way, for a stated reason; there are four:
+
+- :data:`WORD_RE` (here): words as a reader counts them (``U.S.``, ``state-of-the-art`` are
+  one word), for the audit's word counts.
+- ``terms.settings.TERM_TOKEN``: the term model's features, two or more letters or digits,
+  not digits only, never across a clause break.
+- ``overlap.shingles``: word keys with character offsets, initials as one word, for
+  shingles and shared passages that point back into the text.
+- ``terms.kwic``: a query's words, every letter or digit run, to match them in the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "US_RE",
+    "WORD_RE",
+    "collapse_spaces",
+    "normalize_text",
+    "split_sentences",
+    "unify_quotes",
+    "word_count",
+]
+
+_SPACE_RUN_RE = re.compile(r"\s+")
+
+WORD_RE = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def word_count(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+_QUOTE_MAP = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+             "′": "'", "—": "-", "–": "-", "‒": "-", "\u00a0": " "}
+_QUOTE_RE = re.compile("[" + "".join(_QUOTE_MAP) + "]")  # a regex is 2-3x faster than str.translate
+US_RE = re.compile(r"\bU\.\s?S\.(?=\s|$|[^\w])|\bU\.S\b")
+
+
+def unify_quotes(text: str) -> str:
+    """Curly quotes, dashes and no-break spaces as their ASCII counterparts (``_QUOTE_MAP``);
+    one character for one, so offsets are kept."""
+    return _QUOTE_RE.sub(lambda m: _QUOTE_MAP[m.group()], text)
+
+
+def normalize_text(text: str) -> str:
+    """Unify quote marks and dashes, and write ``U.S.`` as ``US``; case is kept.
+
+    >>> normalize_text("“U.S. curbs” — he said")
+    '"US curbs" - he said'
+    """
+    return US_RE.sub("US", unify_quotes(unicodedata.normalize("NFKC", text)))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split clean article text into sentences with sentencex; paragraphs never merge.
+
+    sentencex (Wikimedia's rule-based segmenter) handles news abbreviations such as
+    "Jan. 27", "U.S.", "Co." and "Ltd.’s", and quotes that hold several sentences.
+    """
+    from sentencex import segment
+
+    return [s.strip() for paragraph in text.split("\n") if paragraph.strip()
+            for s in segment("en", paragraph) if s.strip()]
+
+
+def collapse_spaces(text: str, *, strip: bool = True) -> str:
+    """Every run of white space (any Unicode space or line break) as one space, and the ends
+    stripped unless ``strip=False`` (which keeps character positions at the start)."""
+    collapsed = _SPACE_RUN_RE.sub(" ", text)
+    return collapsed.strip() if strip else collapsed
