@@ -9,6 +9,7 @@ Package map
 newsdesk.paths                 project root, the lexicon readers, ``reload_lexicons()``
 newsdesk.text                  quote unification, white space, word counts, sentence splitting
 newsdesk.parallel              the Dask helpers the per-article steps share
+newsdesk.findings              findings as data (text, evidence, caveat) and their Markdown
 newsdesk.corpus                loading (notebook 01)
     schema    columns, ``CorpusWarning``, the problem log
     settings  cleaner thresholds
@@ -22,7 +23,7 @@ newsdesk.corpus                loading (notebook 01)
 newsdesk.speakers              quotes, reported speech, the speaker of each sentence
 newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, contrast, kwic
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
-                               aggregate, metrics, baselines, evaluate
+                               vectors, learned, combine, aggregate, metrics, baselines, evaluate, heldout, summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, pairs, views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
@@ -43,6 +44,7 @@ from newsdesk.corpus.load import *
 from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *
 from newsdesk.corpus.settings import *
+from newsdesk.findings import *
 from newsdesk.overlap.candidates import *
 from newsdesk.overlap.pairs import *
 from newsdesk.overlap.passages import *
@@ -58,11 +60,16 @@ from newsdesk.report import *
 from newsdesk.speakers import *
 from newsdesk.stance.aggregate import *
 from newsdesk.stance.baselines import *
+from newsdesk.stance.combine import *
 from newsdesk.stance.evaluate import *
+from newsdesk.stance.heldout import *
+from newsdesk.stance.learned import *
 from newsdesk.stance.metrics import *
 from newsdesk.stance.rules import *
 from newsdesk.stance.settings import *
+from newsdesk.stance.summary import *
 from newsdesk.stance.targets import *
+from newsdesk.stance.vectors import *
 from newsdesk.synthetic import *
 from newsdesk.terms.contrast import *
 from newsdesk.terms.kwic import *

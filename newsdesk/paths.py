@@ -16,6 +16,7 @@ from typing import TypeVar
 import pandas as pd
 
 __all__ = [
+    "LABELS",
     "LEXICONS",
     "PROJECT_ROOT",
     "lexicon_cache",
@@ -26,6 +27,7 @@ __all__ = [
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LEXICONS = PROJECT_ROOT / "lexicons"
+LABELS = PROJECT_ROOT / "labels"  # hand-written labelled sentences and pairs (labels/README.md)
 
 F = TypeVar("F", bound=Callable)
 _LEXICON_CACHES: list = []

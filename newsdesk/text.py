@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "spreadsheet_safe",
     "US_RE",
     "WORD_RE",
     "collapse_spaces",
@@ -74,3 +75,14 @@ def collapse_spaces(text: str, *, strip: bool = True) -> str:
     stripped unless ``strip=False`` (which keeps character positions at the start)."""
     collapsed = _SPACE_RUN_RE.sub(" ", text)
     return collapsed.strip() if strip else collapsed
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` so it shows as
+    text; every other value unchanged. Used on every CSV this project writes from article text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

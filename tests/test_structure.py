@@ -16,7 +16,7 @@ MAX_MODULE_LINES = 500
 
 # Layers, bottom first: a module may import from its own layer or below, never above.
 LAYERS = [
-    ("newsdesk.paths", "newsdesk.text", "newsdesk.parallel"),
+    ("newsdesk.paths", "newsdesk.text", "newsdesk.parallel", "newsdesk.findings"),
     ("newsdesk.corpus",),
     ("newsdesk.speakers",),
     ("newsdesk.terms", "newsdesk.stance", "newsdesk.overlap"),

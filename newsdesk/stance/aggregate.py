@@ -7,11 +7,18 @@ import re
 
 import pandas as pd
 
-from newsdesk.corpus.describe import corpus_sentences
 from newsdesk.parallel import map_article_chunks
 from newsdesk.speakers import attribute_sentence, corpus_speech, name_expander
+from newsdesk.stance.combine import PROBABILITY_COLUMNS, learned_stance_table
 from newsdesk.stance.rules import clause_structure, inside_spans, match_spans, rule_stance_table
-from newsdesk.stance.settings import SPEAKER_COLUMNS, STANCE_BATCH_ARTICLES, UNATTRIBUTED_RE
+from newsdesk.stance.settings import (
+    ARTICLE_STANCE_COLUMNS,
+    AUTHOR_VOICE_TYPES,
+    ONE_SIDED_MIN_QUOTED,
+    SPEAKER_COLUMNS,
+    STANCE_BATCH_ARTICLES,
+    UNATTRIBUTED_RE,
+)
 from newsdesk.stance.targets import detect_targets, in_article_batches, stance_text
 from newsdesk.text import collapse_spaces, normalize_text
 
@@ -76,13 +83,17 @@ STANCE_SENTENCE_COLUMNS = ["doc_id", "sent_id", "sentence", "mentions_target", "
 
 
 def stance_details(corpus: pd.DataFrame, *, batch_articles: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
-    """Every sentence with target detection, rule-model stance, speaker and the reason.
+    """Every sentence with target detection, stance, speaker and the reason.
+
+    Target detection is the rules' (codebook R1–R4) plus the sentences the learned model
+    labels favor or against in an article about the measures (:func:`learned_stance_table`).
 
     Returns
     -------
     DataFrame ``doc_id, sent_id, sentence, mentions_target, target_rule, target_match,
-    speaker, speaker_type, attribution, stance, confidence, reason``, one row per
-    sentence of :func:`corpus_sentences`, in text order. Articles are labelled
+    speaker, speaker_type, attribution, stance, confidence, reason, rule_stance, p_favor,
+    p_against, p_none``, one row per sentence of :func:`corpus_sentences`, in text order.
+    Articles are labelled
     ``batch_articles`` at a time so the memoised sentence steps are reused; the result does
     not depend on it.
     """
@@ -91,11 +102,12 @@ def stance_details(corpus: pd.DataFrame, *, batch_articles: int = STANCE_BATCH_A
 
 def _stance_details_one_batch(corpus: pd.DataFrame) -> pd.DataFrame:
     columns = ["doc_id", "sent_id", "sentence", "mentions_target", "target_rule", "target_match",
-               "speaker", "speaker_type", "attribution", "stance", "confidence", "reason"]
+               "speaker", "speaker_type", "attribution", "stance", "confidence", "reason", "rule_stance",
+               *PROBABILITY_COLUMNS]
     speakers = corpus_speech(corpus).sentences
     if speakers.empty:
         return pd.DataFrame(columns=columns)
-    table = rule_stance_table(detect_targets(speakers))
+    table = learned_stance_table(rule_stance_table(detect_targets(speakers)))
     texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
     expanders: dict = {}
     names, types = [], []
@@ -118,8 +130,9 @@ def _stance_details_one_batch(corpus: pd.DataFrame) -> pd.DataFrame:
 def stance_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
     """Stance of every sentence towards US chip export controls (public API).
 
-    Uses the cue-lexicon rule model (:func:`rule_stance`), the best method in the
-    notebook's comparison. Sentences that do not mention the target are ``none``.
+    The learned model labels the sentences of articles about the measures, with the rules
+    as one of its features (:func:`learned_stance_table`); it abstains (``none``) when
+    unsure. Sentences that do not refer to the measures are ``none``.
 
     Returns
     -------
@@ -131,33 +144,53 @@ def stance_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
 
 def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
                    batch_articles: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
-    """Per-article counts and net stance (public API).
+    """Per-article counts and the article's stance, separating arguing from reporting (public API).
 
-    ``net = (n_favor - n_against) / max(1, n_favor + n_against)``, in [-1, 1]; an article
-    that only reports the measures has no stance sentences and nets 0. Pass ``sentences``
-    (from :func:`stance_sentences`) to avoid recomputing them; ``batch_articles`` is as in
-    :func:`stance_details`.
+    ``net = (n_favor - n_against) / max(1, n_favor + n_against)`` counts every voice. The
+    article's own ``stance`` weighs voices (codebook §7, "Article stance"): the author's own
+    sentences decide when they take a side; otherwise quoted voices decide only when they
+    are all on one side (at least ``ONE_SIDED_MIN_QUOTED`` sentences); an article that only
+    reports, or quotes both sides, is ``none``. ``basis`` says which case applied. Pass
+    ``sentences`` (from :func:`stance_sentences`) to avoid recomputing them.
 
     Returns
     -------
-    DataFrame ``doc_id, n_target, n_favor, n_against, net``, one row per article, in
-    corpus order.
+    DataFrame ``ARTICLE_STANCE_COLUMNS``, one row per article, in corpus order.
     """
-    if sentences is None:  # the counts need no speakers, so skip attributing them
-        table = in_article_batches(lambda part: rule_stance_table(detect_targets(corpus_sentences(part))),
-                                    corpus, batch_articles)
-    else:
-        table = sentences
+    table = stance_details(corpus, batch_articles=batch_articles) if sentences is None else sentences
+    missing = [c for c in ("doc_id", "mentions_target", "stance", "speaker_type") if c not in table.columns]
+    if missing:
+        raise ValueError(f"article_stance: sentences lack the columns {missing}")
     target = table[table["mentions_target"].astype(bool)]
-    counts = pd.crosstab(target["doc_id"], target["stance"]).reindex(
-        index=corpus["doc_id"], columns=["favor", "against"], fill_value=0)
-    favor = counts["favor"].to_numpy(dtype=int)
-    against = counts["against"].to_numpy(dtype=int)
-    n_target = target.groupby("doc_id").size().reindex(corpus["doc_id"], fill_value=0)
-    net = [round((f - a) / max(1, f + a), 4) for f, a in zip(favor.tolist(), against.tolist(), strict=True)]
-    return pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "n_target": n_target.to_numpy(dtype=int),
-                         "n_favor": favor, "n_against": against, "net": net},
-                        columns=["doc_id", "n_target", "n_favor", "n_against", "net"])
+    author = target["speaker_type"].isin(AUTHOR_VOICE_TYPES)
+    rows = []
+    for doc_id in corpus["doc_id"]:
+        mine = target["doc_id"].eq(doc_id)
+        counts = {f"{who}_{side}": int((mine & voice & target["stance"].eq(side)).sum())
+                  for who, voice in (("author", author), ("quoted", ~author))
+                  for side in ("favor", "against")}
+        favor = counts["author_favor"] + counts["quoted_favor"]
+        against = counts["author_against"] + counts["quoted_against"]
+        stance, basis = _article_verdict(counts)
+        rows.append({"doc_id": doc_id, "n_target": int(mine.sum()), "n_favor": favor, "n_against": against,
+                     "net": round((favor - against) / max(1, favor + against), 4), **counts,
+                     "stance": stance, "basis": basis})
+    return pd.DataFrame(rows, columns=ARTICLE_STANCE_COLUMNS)
+
+
+def _article_verdict(counts: dict[str, int]) -> tuple[str, str]:
+    """The article's stance and its basis from author and quoted favor / against counts."""
+    af, aa, qf, qa = (counts["author_favor"], counts["author_against"], counts["quoted_favor"],
+                      counts["quoted_against"])
+    if af != aa:
+        return ("favor" if af > aa else "against"), "the author's own voice"
+    if af:
+        return "none", "the author argues both ways"
+    if qf + qa >= ONE_SIDED_MIN_QUOTED and (qf == 0 or qa == 0):
+        return ("favor" if qf else "against"), "every quoted voice is on one side"
+    if qf and qa:
+        return "none", "quotes both sides, concludes nothing"
+    return "none", "reports without arguing"
 
 
 def speaker_stance(details: pd.DataFrame) -> pd.DataFrame:

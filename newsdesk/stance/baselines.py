@@ -4,9 +4,6 @@ WordLlama prototype scorer, each evaluated leave-one-article-out.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -14,15 +11,17 @@ from newsdesk.paths import read_lexicon_table
 from newsdesk.stance.metrics import stance_metrics
 from newsdesk.stance.settings import EMBED_MARGINS
 from newsdesk.stance.targets import stance_text
+from newsdesk.stance.vectors import sentence_vectors
 
 __all__ = [
+    "svm_pipeline",
     "predict_embedding",
     "predict_majority",
     "predict_svm",
 ]
 
 
-def _svm_pipeline():
+def svm_pipeline():
     """SemEval-2016's SVM-ngrams baseline: word 1–3-grams + character 2–5-grams, linear SVM."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.pipeline import make_pipeline, make_union
@@ -57,18 +56,9 @@ def predict_svm(frame: pd.DataFrame) -> list[str]:
     def fit_predict(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
         if train["gold_stance"].nunique() < 2:
             return [train["gold_stance"].iloc[0] if len(train) else "none"] * len(test)
-        model = _svm_pipeline().fit(train["sentence"].map(stance_text), train["gold_stance"])
+        model = svm_pipeline().fit(train["sentence"].map(stance_text), train["gold_stance"])
         return list(model.predict(test["sentence"].map(stance_text)))
     return _leave_one_article_out(frame, fit_predict)
-
-
-@cache
-def _wordllama():
-    """The WordLlama model whose weights ship inside the wheel; never downloads."""
-    import wordllama
-    from wordllama import WordLlama
-
-    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
 def _embedding_margins(sentences: list[str]) -> np.ndarray:
@@ -80,9 +70,8 @@ def _embedding_margins(sentences: list[str]) -> np.ndarray:
     if not sentences:
         return np.zeros(0)
     protos = read_lexicon_table("stance_prototypes")
-    model = _wordllama()
-    emb = model.embed([stance_text(s) for s in sentences], norm=True)
-    proto = model.embed([stance_text(s) for s in protos["statement"]], norm=True)
+    emb = sentence_vectors([stance_text(s) for s in sentences])
+    proto = sentence_vectors([stance_text(s) for s in protos["statement"]])
     sims = emb @ proto.T
     favor = protos["label"].eq("favor").to_numpy()
     return np.round(sims[:, favor].mean(axis=1) - sims[:, ~favor].mean(axis=1), 4)

@@ -115,11 +115,11 @@ def _metrics_from_codes(gold: np.ndarray, predicted: np.ndarray) -> dict[str, fl
 
 
 def bootstrap_metrics(gold: pd.Series, predicted: pd.Series, reps: int = BOOTSTRAP_REPS,
-                      seed: int = STANCE_SEED) -> pd.DataFrame:
-    """Each :func:`stance_metrics` score with a percentile bootstrap 95 % CI over sentences.
+                      seed: int = STANCE_SEED, groups: pd.Series | None = None) -> pd.DataFrame:
+    """Each :func:`stance_metrics` score with a percentile bootstrap 95 % CI.
 
-    Sentences are resampled with replacement ``reps`` times (seeded). Sentences of one
-    article are not independent, so these intervals are, if anything, too narrow.
+    Resampled with replacement ``reps`` times (seeded): whole ``groups`` (e.g. articles,
+    whose sentences are not independent) when given, else single sentences.
 
     Returns ``metric, value, ci_low, ci_high`` rounded to 3 decimals.
     """
@@ -130,8 +130,13 @@ def bootstrap_metrics(gold: pd.Series, predicted: pd.Series, reps: int = BOOTSTR
     gi = np.array([codes.get(x, len(codes)) for x in g], dtype=int)
     pi = np.array([codes.get(x, len(codes)) for x in p], dtype=int)
     draws = {k: [] for k in point}
+    members = ([np.flatnonzero(np.asarray(groups) == key) for key in sorted(set(groups))]
+               if groups is not None else None)
     for _ in range(reps if len(g) else 0):
-        idx = rng.integers(0, len(g), len(g))
+        if members is None:
+            idx = rng.integers(0, len(g), len(g))
+        else:
+            idx = np.concatenate([members[k] for k in rng.integers(0, len(members), len(members))])
         for k, v in _metrics_from_codes(gi[idx], pi[idx]).items():
             draws[k].append(v)
     rows = [{"metric": k, "value": round(v, 3),

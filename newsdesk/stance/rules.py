@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from newsdesk.paths import lexicon_cache
 from newsdesk.stance.settings import (
     AIM_WINDOW,
     CLAUSE_BREAK_RE,
@@ -15,6 +16,7 @@ from newsdesk.stance.settings import (
     ELLIPSIS_RE,
     NEGATION_WINDOW,
     PRESCRIBE_WINDOW,
+    STANCE_TEXT_CACHE,
     TARGET_WINDOW,
 )
 from newsdesk.stance.targets import stance_marker, stance_patterns, stance_text, target_spans
@@ -212,6 +214,15 @@ def rule_stance(sentence: str) -> dict:
     ``n_favor``, ``n_against`` and ``cue_start`` (offset of the deciding cue in
     :func:`stance_text`, -1 if none).
     """
+    return dict(_rule_stance_items(sentence))
+
+
+@lexicon_cache(maxsize=STANCE_TEXT_CACHE)
+def _rule_stance_items(sentence: str) -> tuple:
+    return tuple(_rule_stance_uncached(sentence).items())
+
+
+def _rule_stance_uncached(sentence: str) -> dict:
     text = stance_text(sentence)
     targets = target_spans(sentence)
     scope = match_spans(stance_marker("scope_negator"), text)

@@ -6,6 +6,21 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "CALIBRATION_TEMPERATURE",
+    "CLASS_WEIGHT",
+    "MODEL_TARGET_MIN",
+    "ARTICLE_STANCE_COLUMNS",
+    "ONE_SIDED_MIN_QUOTED",
+    "AUTHOR_VOICE_TYPES",
+    "POINTING_CONTEXT",
+    "UNCERTAIN_N",
+    "CV_FOLDS",
+    "ABSTAIN_BELOW",
+    "VECTOR_FEATURE_WEIGHT",
+    "RULE_FEATURE_WEIGHT",
+    "MODEL_C",
+    "STANCE_TEST_FILE",
+    "STANCE_TRAIN_GLOB",
     "STANCE_BATCH_ARTICLES",
     "STANCE_TEXT_CACHE",
     "ACCESS_CONTEXT",
@@ -34,10 +49,10 @@ AIM_WINDOW = 4  # words after "efforts to" / "seeks to" that describe an attempt
 TARGET_WINDOW = 6  # a tighten / loosen word counts only this many words from a target mention
 PRESCRIBE_WINDOW = 20  # words a "should" / "urged" / "essential" may precede its tighten word
 CONSUME_WINDOW = 4  # "overcome some geopolitical constraints": the restriction noun is its object
-TARGET_RULES = ("R1", "R2", "R3-denied", "R3-access")  # codebook rules, strongest evidence first
+TARGET_RULES = ("R1", "R2", "R3-denied", "R3-access", "R4")  # codebook rules, strongest evidence first
 ACCESS_CONTEXT = 1  # codebook R3: "access to advanced chips" counts only next to a named measure
 EMBED_MARGINS = tuple(round(0.005 * i, 3) for i in range(21))  # thresholds the embedding scorer may learn
-STANCE_METHODS = ("majority", "svm-ngrams", "embedding", "rules")  # comparison table order
+STANCE_METHODS = ("majority", "svm-ngrams", "embedding", "rules", "shipped", "learned")  # table order
 SPEAKER_COLUMNS = ["speaker", "speaker_type", "n_target", "n_favor", "n_against", "n_none", "net",
                    "doc_ids", "evidence"]
 UNATTRIBUTED_RE = re.compile(  # agentless reporting: "are being urged to …" (codebook §4)
@@ -47,3 +62,20 @@ CLAUSE_BREAK_RE = re.compile(r"[,;:()]|\s-\s|\s-(?=\w)|(?<=\w)-\s")  # commas, s
 ELLIPSIS_RE = re.compile(r"\b(?:is|are|was|were|does|do|did|has|have|had)\W*$")  # "…, bans … are."
 STANCE_TEXT_CACHE = 2**16  # sentences whose stance text is memoised; each is needed 2-5 times
 STANCE_BATCH_ARTICLES = 1000  # articles labelled at a time: their ~25k sentences stay in that cache
+STANCE_TRAIN_GLOB = "stance_train*.csv"  # every hand-written training file in labels/
+STANCE_TEST_FILE = "stance_test.csv"  # the held-out split in labels/: read only by evaluation code
+MODEL_C = 30.0  # inverse L2 strength of the logistic regression; 5-fold CV on the training split
+RULE_FEATURE_WEIGHT = 0.0  # the rules' verdict as a feature; CV on the training split found it no help
+VECTOR_FEATURE_WEIGHT = 1.0  # scale of the WordLlama sentence vector among the n-gram features
+ABSTAIN_BELOW = 0.45  # a sentence whose top class probability is lower is labelled none
+CV_FOLDS = 5  # folds of the cross-validation that chose the settings above
+UNCERTAIN_N = 50  # target sentences written out for labelling next by uncertain_sentences
+POINTING_CONTEXT = 2  # codebook R4: a pointing sentence needs a target sentence at most this many before it
+AUTHOR_VOICE_TYPES = ("author", "unknown")  # the writer's voice and agentless reporting (codebook §4)
+ONE_SIDED_MIN_QUOTED = 2  # quoted stance sentences, all one side, that make an article argue that side
+ARTICLE_STANCE_COLUMNS = ["doc_id", "n_target", "n_favor", "n_against", "net", "author_favor",
+                          "author_against",
+                          "quoted_favor", "quoted_against", "stance", "basis"]
+MODEL_TARGET_MIN = 0.7  # a sentence no rule flags counts as a target only at this model probability
+CLASS_WEIGHT = "balanced"  # favor and against are rarer than none; weigh classes by their inverse frequency
+CALIBRATION_TEMPERATURE = 1.0  # temperature scaling of the probabilities, fitted on out-of-fold predictions

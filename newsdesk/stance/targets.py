@@ -1,4 +1,4 @@
-"""Target detection: does a sentence refer to US chip export controls (codebook R1–R3)?
+"""Target detection: does a sentence refer to US chip export controls (codebook R1–R4)?
 """
 
 from __future__ import annotations
@@ -10,12 +10,19 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.paths import lexicon_cache, read_lexicon_table
-from newsdesk.stance.settings import ACCESS_CONTEXT, STANCE_BATCH_ARTICLES, STANCE_TEXT_CACHE, TARGET_RULES
+from newsdesk.stance.settings import (
+    ACCESS_CONTEXT,
+    POINTING_CONTEXT,
+    STANCE_BATCH_ARTICLES,
+    STANCE_TEXT_CACHE,
+    TARGET_RULES,
+)
 from newsdesk.text import collapse_spaces, normalize_text
 
 __all__ = [
     "detect_targets",
     "in_article_batches",
+    "points_back",
     "stance_marker",
     "stance_patterns",
     "stance_text",
@@ -43,7 +50,20 @@ def stance_patterns() -> dict[str, list[tuple[re.Pattern, str, str]]]:
         "success": [(_bounded(p), "against", "success") for p in success["pattern"]],
         "markers": [(_bounded(p), k, k) for p, k in zip(markers["pattern"], markers["kind"],
                                                         strict=True)],
+        "pointing": [(re.compile(p), "R4", "pointing")
+                     for p in read_lexicon_table("stance_pointing")["pattern"]],
     }
+
+
+def points_back(sentence: str) -> str:
+    """The first phrase of ``sentence`` that may point back at the measures (codebook R4,
+    ``lexicons/stance_pointing.csv``), or ``""``. It counts only after a target sentence."""
+    text = stance_text(sentence)
+    for rx, _, _ in stance_patterns()["pointing"]:
+        found = rx.search(text)
+        if found:
+            return found.group(0).strip()
+    return ""
 
 
 @lexicon_cache
@@ -112,8 +132,9 @@ def _target_spans_in_stance_text(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(sorted(spans))
 
 
-def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT) -> pd.DataFrame:
-    """Flag the sentences that refer to US chip export controls (codebook R1–R3).
+def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT,
+                   pointing_context: int = POINTING_CONTEXT) -> pd.DataFrame:
+    """Flag the sentences that refer to US chip export controls (codebook R1–R4).
 
     Parameters
     ----------
@@ -122,6 +143,10 @@ def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT) -> pd
     context
         An ``R3-access`` sentence ("access to high-end processors") counts only when a
         sentence of the same article at most this many sentences away names the measures.
+    pointing_context
+        A sentence that only points back ("this strategy", "scrapping them": R4) counts when
+        one of the previous ``pointing_context`` sentences of the same article refers to the
+        measures (itself possibly by R4, so an argument can run over several sentences).
 
     Returns
     -------
@@ -144,5 +169,13 @@ def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT) -> pd
     for i in np.flatnonzero(out["target_rule"].eq("R3-access").to_numpy()):
         lo, hi = max(0, i - context), min(len(out), i + context + 1)
         mentions[i] = bool(any(strong[j] and doc[j] == doc[i] for j in range(lo, hi)))
+    pointing = [bool(points_back(s)) if not hit else False for s, hit in zip(out["sentence"], mentions,
+                                                                              strict=True)]
+    for i in np.flatnonzero(pointing):
+        lo = max(0, i - pointing_context)
+        if any(mentions[j] and doc[j] == doc[i] for j in range(lo, i)):
+            mentions[i] = True
+            out.iat[i, out.columns.get_loc("target_rule")] = "R4"
+            out.iat[i, out.columns.get_loc("target_match")] = points_back(out["sentence"].iat[i])
     out["mentions_target"] = mentions
     return out

@@ -166,17 +166,20 @@ def test_wire_story_that_only_reports_nets_zero():
 
 def test_net_formula():
     sentences = pd.DataFrame({"doc_id": ["a"] * 4 + ["b"], "mentions_target": [True] * 4 + [False],
-                              "stance": ["favor", "against", "against", "none", "none"]})
+                              "stance": ["favor", "against", "against", "none", "none"],
+                              "speaker_type": ["person", "author", "author", "author", "author"]})
     table = helpers.article_stance(_corpus(a="x", b="y"), sentences)
     assert table["net"].tolist() == [pytest.approx(-1 / 3, abs=1e-4), 0.0]
     assert table["n_target"].tolist() == [4, 0]
+    assert table["stance"].tolist() == ["against", "none"]
+    with pytest.raises(ValueError, match="speaker_type"):
+        helpers.article_stance(_corpus(a="x", b="y"), sentences.drop(columns=["speaker_type"]))
 
 
 def test_empty_corpus():
     corpus = _corpus()
     assert helpers.stance_sentences(corpus).empty
-    assert list(helpers.article_stance(corpus).columns) == ["doc_id", "n_target", "n_favor",
-                                                            "n_against", "net"]
+    assert list(helpers.article_stance(corpus).columns) == helpers.ARTICLE_STANCE_COLUMNS
     assert helpers.speaker_stance(helpers.stance_details(corpus)).empty
 
 

@@ -1,0 +1,186 @@
+"""Judging stance methods on text they were not built beside: the written sentences'
+held-out split (per kind, with baselines) and leave-one-article-out on labelled articles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from newsdesk.corpus.describe import corpus_sentences
+from newsdesk.stance.baselines import svm_pipeline
+from newsdesk.stance.combine import PROBABILITY_COLUMNS, learned_stance_table
+from newsdesk.stance.learned import StanceModel, fit_stance_model, load_written_stance
+from newsdesk.stance.metrics import align_gold, bootstrap_metrics, stance_metrics, target_scores
+from newsdesk.stance.rules import rule_stance_table
+from newsdesk.stance.settings import BOOTSTRAP_REPS, STANCE_SEED, UNCERTAIN_N
+from newsdesk.stance.targets import detect_targets, stance_text
+from newsdesk.text import split_sentences, spreadsheet_safe
+
+__all__ = [
+    "KIND_ORDER",
+    "heldout_comparison",
+    "kind_scores",
+    "label_written",
+    "loao_learned",
+    "loao_scores",
+    "svm_baseline",
+    "uncertain_sentences",
+    "written_scores",
+    "written_target_scores",
+]
+
+KIND_ORDER = ("plain", "pointing", "evaluative", "hawkish_failure", "counterfactual", "official_line",
+              "reporting", "off_target")
+
+
+def _written_frame(written: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each written row as a small article (its context sentences, then the sentence); the
+    positions of the labelled sentences."""
+    rows, last = [], []
+    for row in written.itertuples(index=False):
+        context = split_sentences(row.context) if row.context else []
+        for k, sentence in enumerate([*context, row.sentence]):
+            rows.append({"doc_id": row.id, "sent_id": k, "sentence": sentence})
+        last.append(len(rows) - 1)
+    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "sentence"]), np.asarray(last, dtype=int)
+
+
+def label_written(written: pd.DataFrame, model: StanceModel | None = None) -> pd.DataFrame:
+    """Run the pipeline's target detection and stance on written rows, each in its context.
+
+    Every row is taken to sit in an article about the measures. Returns ``written`` plus
+    ``mentions_target``, ``target_rule``, ``rule_stance`` (rules only) and ``stance``
+    (rules and the learned model ``model``, by default the shipped one).
+    """
+    frame, last = _written_frame(written)
+    table = learned_stance_table(rule_stance_table(detect_targets(frame)), model, all_on_topic=True)
+    picked = table.iloc[last].reset_index(drop=True)
+    out = written.reset_index(drop=True).copy()
+    for column in ("mentions_target", "target_rule", "rule_stance", "stance"):
+        out[column] = picked[column].to_numpy()
+    out["rule_stance"] = np.where(picked["target_rule"].eq("model"), "none", out["rule_stance"])
+    return out
+
+
+def svm_baseline(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+    """SemEval-2016's SVM-ngrams baseline fitted on ``train`` (``sentence, label``), applied to
+    ``test``; every sentence is classified, as in the shared task."""
+    model = svm_pipeline().fit(train["sentence"].map(stance_text), train["label"])
+    return list(model.predict(test["sentence"].map(stance_text)))
+
+
+def written_scores(labelled: pd.DataFrame, methods: dict[str, list[str]],
+                   reps: int = BOOTSTRAP_REPS, seed: int = STANCE_SEED) -> pd.DataFrame:
+    """F_avg, macro-F1 and accuracy of each method's labels on written rows, with bootstrap
+    95 % CIs over sentences (each written sentence stands alone, so sentences are the unit).
+
+    Returns ``method, metric, value, ci_low, ci_high``.
+    """
+    tables = []
+    for method, predicted in methods.items():
+        table = bootstrap_metrics(labelled["label"], predicted, reps, seed)
+        table.insert(0, "method", method)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def kind_scores(labelled: pd.DataFrame, predicted: list[str]) -> pd.DataFrame:
+    """Per kind (codebook §7): sentences, accuracy, and F_avg where the kind has favor or
+    against sentences (``NaN`` otherwise: reporting and off-target rows are all ``none``)."""
+    frame = labelled.assign(predicted=list(predicted))
+    rows = []
+    for kind in [k for k in KIND_ORDER if k in set(frame["kind"])]:
+        part = frame[frame["kind"] == kind]
+        stanced = part["label"].isin(["favor", "against"]).any()
+        rows.append({"kind": kind, "sentences": len(part),
+                     "accuracy": round(float((part["label"] == part["predicted"]).mean()), 3),
+                     "F_avg": round(stance_metrics(part["label"], part["predicted"])["F_avg"], 3)
+                     if stanced else np.nan})
+    return pd.DataFrame(rows, columns=["kind", "sentences", "accuracy", "F_avg"])
+
+
+def _extra_training() -> pd.DataFrame:
+    written = load_written_stance("train")
+    return written[["sentence", "label"]]
+
+
+def loao_learned(corpus: pd.DataFrame, gold: pd.DataFrame,
+                 extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Leave one article out for the learned model on articles with gold labels.
+
+    For each gold article, a model is fitted on ``extra`` (default: every written training
+    sentence) plus the other gold articles' sentences (their unlisted sentences as
+    ``none``), then labels the held-out article through the pipeline. Returns the aligned
+    sentences of the gold articles (:func:`align_gold` columns) plus ``learned``.
+    """
+    extra = _extra_training() if extra is None else extra
+    sentences = corpus_sentences(corpus)
+    aligned = align_gold(sentences, gold)
+    aligned = aligned[aligned["gold_doc"]].reset_index(drop=True)
+    aligned["learned"] = "none"
+    for doc_id in sorted(aligned["doc_id"].unique()):
+        others = aligned[aligned["doc_id"] != doc_id]
+        from_gold = others[["sentence", "gold_stance"]].rename(columns={"gold_stance": "label"})
+        train = pd.concat([extra, from_gold], ignore_index=True)
+        model = fit_stance_model(train["sentence"].tolist(), train["label"].tolist())
+        held = sentences[sentences["doc_id"] == doc_id]
+        table = learned_stance_table(rule_stance_table(detect_targets(held)), model)
+        labels = dict(zip(table["sent_id"], np.where(table["mentions_target"], table["stance"], "none"),
+                          strict=True))
+        mine = aligned["doc_id"] == doc_id
+        aligned.loc[mine, "learned"] = aligned.loc[mine, "sent_id"].map(labels).fillna("none")
+    return aligned
+
+
+def loao_scores(aligned: pd.DataFrame, reps: int = BOOTSTRAP_REPS,
+                seed: int = STANCE_SEED) -> pd.DataFrame:
+    """:func:`bootstrap_metrics` of the ``learned`` column, resampling whole articles."""
+    return bootstrap_metrics(aligned["gold_stance"], aligned["learned"], reps, seed,
+                             groups=aligned["doc_id"])
+
+
+def written_target_scores(labelled: pd.DataFrame) -> pd.DataFrame:
+    """Target detection on written rows: does the pipeline find the sentences that refer?"""
+    return target_scores(labelled["refers"].ne("no"), labelled["mentions_target"].astype(bool))
+
+
+def heldout_comparison(test: pd.DataFrame, train: pd.DataFrame | None = None,
+                       model: StanceModel | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every method on written held-out rows: majority and SVM-ngrams fitted on ``train``
+    (default: the written training split), the rules alone, and the learned pipeline.
+
+    Returns ``(scores, predictions)``: :func:`written_scores` and ``test`` plus one column
+    per method.
+    """
+    train = load_written_stance("train") if train is None else train
+    labelled = label_written(test, model)
+    counts = train["label"].value_counts()
+    majority = sorted(counts[counts == counts.max()].index)[0]
+    methods = {
+        "majority": [majority] * len(test),
+        "svm-ngrams": svm_baseline(train, test),
+        "rules": np.where(labelled["mentions_target"] & labelled["target_rule"].ne("model"),
+                          labelled["rule_stance"], "none").tolist(),
+        "learned": np.where(labelled["mentions_target"], labelled["stance"], "none").tolist(),
+    }
+    predictions = labelled.assign(**{name: values for name, values in methods.items()})
+    return written_scores(labelled, methods), predictions
+
+
+def uncertain_sentences(details: pd.DataFrame, n: int = UNCERTAIN_N) -> pd.DataFrame:
+    """The ``n`` target sentences the model is least sure about (smallest gap between its two
+    most probable labels), to label next. Columns are those of ``seeds/stance_labels.csv``
+    (``label`` and ``note`` left empty) plus ``model_label`` and ``p_favor, p_against, p_none``;
+    cells that a spreadsheet would run as formulas are neutralised."""
+    columns = ["doc_id", "sentence", "label", "speaker", "note", "model_label", *PROBABILITY_COLUMNS]
+    target = details[details["mentions_target"].astype(bool)]
+    if target.empty:
+        return pd.DataFrame(columns=columns)
+    proba = np.sort(target[PROBABILITY_COLUMNS].to_numpy(dtype=float), axis=1)
+    gap = np.round(proba[:, -1] - proba[:, -2], 4)
+    picked = (target.assign(gap=gap).sort_values(["gap", "doc_id", "sent_id"], kind="stable").head(n))
+    table = pd.DataFrame({"doc_id": picked["doc_id"], "sentence": picked["sentence"], "label": "",
+                          "speaker": picked["speaker"], "note": "", "model_label": picked["stance"],
+                          **{c: picked[c] for c in PROBABILITY_COLUMNS}}, columns=columns)
+    return table.map(spreadsheet_safe).reset_index(drop=True)
