@@ -24,7 +24,9 @@ newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, tren
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                aggregate, metrics, baselines, evaluate
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
-                               candidates, sources, pairs, views
+                               candidates, sources, entities (names and numbers), credits
+                               (credit lines, cited outlets), evidence (same-story facts per
+                               pair), pairs, labelled (the hand-labelled pairs, scored), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -44,6 +46,10 @@ from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *
 from newsdesk.corpus.settings import *
 from newsdesk.overlap.candidates import *
+from newsdesk.overlap.credits import *
+from newsdesk.overlap.entities import *
+from newsdesk.overlap.evidence import *
+from newsdesk.overlap.labelled import *
 from newsdesk.overlap.pairs import *
 from newsdesk.overlap.passages import *
 from newsdesk.overlap.settings import *
