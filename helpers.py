@@ -26,7 +26,9 @@ newsdesk.stance                stance on export controls (notebook 03): settings
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, entities (names and numbers), credits
                                (credit lines, cited outlets), evidence (same-story facts per
-                               pair), pairs, labelled (the hand-labelled pairs, scored), views
+                               pair), pairs, labelled (the hand-labelled pairs, scored),
+                               stories (stories, who published first, independence
+                               weights), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -55,6 +57,7 @@ from newsdesk.overlap.passages import *
 from newsdesk.overlap.settings import *
 from newsdesk.overlap.shingles import *
 from newsdesk.overlap.sources import *
+from newsdesk.overlap.stories import *
 from newsdesk.overlap.views import *
 from newsdesk.parallel import *
 from newsdesk.paths import *
