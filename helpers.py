@@ -26,9 +26,9 @@ newsdesk.stance                stance on export controls (notebook 03): settings
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, entities (names and numbers), credits
                                (credit lines, cited outlets), evidence (same-story facts per
-                               pair), pairs, labelled (the hand-labelled pairs, scored),
-                               stories (stories, who published first, independence
-                               weights), views
+                               pair), pairs, stories (stories, who published first,
+                               independence weights), labelled (the hand-labelled pairs,
+                               scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -51,6 +51,7 @@ from newsdesk.overlap.candidates import *
 from newsdesk.overlap.credits import *
 from newsdesk.overlap.entities import *
 from newsdesk.overlap.evidence import *
+from newsdesk.overlap.findings import *
 from newsdesk.overlap.labelled import *
 from newsdesk.overlap.pairs import *
 from newsdesk.overlap.passages import *

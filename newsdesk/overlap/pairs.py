@@ -42,6 +42,7 @@ from newsdesk.overlap.sources import (
 from newsdesk.speakers import cited_sources, corpus_speech
 
 __all__ = [
+    "candidate_evidence",
     "classify_relation",
     "lexical_pairs",
     "overlap_pairs",
@@ -200,12 +201,17 @@ def story_candidates(pairs: pd.DataFrame) -> pd.Series:
     return (top < COPY_CONTAINMENT) & (pairs["cosine"] >= STORY_COSINE)
 
 
+def candidate_evidence(corpus: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`pair_evidence` of the story candidates among ``pairs`` (:func:`story_candidates`),
+    judged among their articles exactly as :func:`overlap_pairs` judges them."""
+    return pair_evidence(corpus, pairs.loc[story_candidates(pairs), ["doc_a", "doc_b"]])
+
+
 def _with_story_evidence(corpus: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with ``days_apart`` for every pair and the evidence counts of the candidates."""
     table = table.assign(days_apart=pair_days_apart(corpus, table))
     counts = ["n_shared_entities", "n_shared_numbers", "n_shared_sources"]
-    wanted = table.loc[story_candidates(table), ["doc_a", "doc_b"]]
-    evidence = pair_evidence(corpus, wanted)[["doc_a", "doc_b", *counts]]
+    evidence = candidate_evidence(corpus, table)[["doc_a", "doc_b", *counts]]
     table = table.merge(evidence, on=["doc_a", "doc_b"], how="left")
     table[counts] = table[counts].fillna(0).astype(int)
     return table

@@ -11,6 +11,7 @@ __all__ = [
     "COPY_CONTAINMENT",
     "COSINE_TOP_K",
     "FIGURE_MAX_DOCS",
+    "FIGURE_MAX_STORIES",
     "LSH_BANDS",
     "LSH_ROWS",
     "MINHASH_PERMS",
@@ -98,6 +99,7 @@ SOURCE_COLUMNS = ["doc_id", "speaker", "speaker_type", "n_mentions"]
 NETWORK_RELATIONS = RELATIONS[:4]  # edges drawn in the article network ("unrelated" is left out)
 
 FIGURE_MAX_DOCS = 40  # heatmap and network show at most this many articles (the most related ones)
+FIGURE_MAX_STORIES = 30  # the stories figure shows the 30 largest stories, one row each
 
 # The thresholds :func:`relation_thresholds` lists, in the order the notebook shows them.
 RELATION_THRESHOLDS = {

@@ -75,3 +75,13 @@ def test_no_pairs_means_every_article_is_its_own_story():
     empty = pd.DataFrame(columns=["doc_a", "doc_b", "relation"])
     assert story_counts(corpus(), empty).iloc[0]["n_stories"] == 5
     assert copy_direction(corpus(), empty).empty
+
+
+def test_story_timeline_rows_follow_the_story_table():
+    from newsdesk.overlap.views import story_timeline
+
+    timeline = story_timeline(corpus(), pairs(), max_stories=2)
+    assert timeline["row"].tolist() == [0, 0, 0, 1]
+    assert timeline["doc_id"].tolist() == ["b", "c", "a", "d"]
+    assert timeline["is_original"].tolist() == [True, False, False, True]
+    assert timeline.loc[timeline["doc_id"] == "b", "published"].item() == "2025-01-30"
