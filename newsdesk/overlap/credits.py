@@ -22,6 +22,7 @@ __all__ = [
     "CREDIT_COLUMNS",
     "article_credits",
     "article_origin",
+    "credit_rows",
     "credits_outlet",
     "source_key",
 ]
@@ -53,22 +54,29 @@ def source_key(source: str) -> str:
     return re.sub(r"(official|source|executive|diplomat|aide|person)s\b", r"\1", key)
 
 
-def article_credits(text: str) -> pd.DataFrame:
-    """Every credit line and cited source of one article: ``kind, source, key``.
-
-    ``kind`` is ``credit``, ``report`` or ``anonymous`` (see the module notes); ``source`` the
-    name as written; ``key`` its :func:`source_key`. One row per distinct ``(kind, key)``, sorted.
-    """
+def credit_rows(text: str) -> list[tuple[str, str, str]]:
+    """:func:`article_credits` as sorted ``(kind, source, key)`` tuples, without a DataFrame
+    (about ten times faster on one article; what :func:`overlap_pairs` calls per article)."""
     clean = normalize_text(text)
-    rows = {}
+    rows: dict[tuple[str, str], str] = {}
     for kind, pattern in _credit_patterns():
         for match in pattern.finditer(clean):
             source = match.group("source").strip()
             key = source_key(source)
             if key and (kind, key) not in rows:
-                rows[(kind, key)] = {"kind": kind, "source": source.rstrip(".,"), "key": key}
-    table = pd.DataFrame(list(rows.values()), columns=CREDIT_COLUMNS)
-    return table.sort_values(["kind", "key"], kind="stable").reset_index(drop=True)
+                rows[(kind, key)] = source.rstrip(".,")
+    return sorted((kind, source, key) for (kind, key), source in rows.items())
+
+
+def article_credits(text: str) -> pd.DataFrame:
+    """Every credit line and cited source of one article: ``kind, source, key``.
+
+    ``kind`` is ``credit``, ``report`` or ``anonymous`` (see the module notes); ``source`` the
+    name as written (its first spelling); ``key`` its :func:`source_key`. One row per distinct
+    ``(kind, key)``, sorted by kind and key.
+    """
+    rows = sorted(credit_rows(text), key=lambda row: (row[0], row[2]))
+    return pd.DataFrame(rows, columns=CREDIT_COLUMNS)
 
 
 def credits_outlet(text: str, outlet: str) -> bool:
@@ -77,8 +85,7 @@ def credits_outlet(text: str, outlet: str) -> bool:
     wanted = source_key(outlet or "")
     if not wanted or wanted == "unknown":
         return False
-    found = article_credits(text)
-    return bool(found[found["kind"] != "anonymous"]["key"].eq(wanted).any())
+    return any(kind != "anonymous" and key == wanted for kind, _, key in credit_rows(text))
 
 
 def article_origin(text: str, outlet: str = "", origin: str = "") -> str:
@@ -87,8 +94,8 @@ def article_origin(text: str, outlet: str = "", origin: str = "") -> str:
     for value in (origin,):
         if value and value.strip().lower() not in {"unknown", "nan"}:
             return value.strip()
-    credits = article_credits(text)
-    credit = credits[credits["kind"] == "credit"]
-    if len(credit):
-        return str(credit["source"].iloc[0])
+    credit = [source for kind, source, _ in sorted(credit_rows(text), key=lambda r: (r[0], r[2]))
+              if kind == "credit"]
+    if credit:
+        return credit[0]
     return "" if not outlet or outlet.strip().lower() in {"unknown", "nan"} else outlet.strip()

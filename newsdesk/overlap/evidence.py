@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from newsdesk.overlap.credits import article_credits
+from newsdesk.overlap.credits import credit_rows
 from newsdesk.overlap.entities import article_entities, article_numbers
 from newsdesk.overlap.settings import EVIDENCE_COLUMNS, FACT_MAX_DOC_SHARE, FACT_MAX_DOCS_FLOOR
 from newsdesk.paths import lexicon_cache, read_word_list
@@ -44,16 +44,15 @@ def article_facts(corpus: pd.DataFrame) -> pd.DataFrame:
     """Every fact of every article: ``doc_id, kind, key``, one row per distinct fact, sorted.
 
     ``kind`` is ``entity`` (:func:`article_entities`), ``number`` (:func:`article_numbers`),
-    ``source`` (an outlet credited or cited, :func:`article_credits` kinds ``credit`` and
+    ``source`` (an outlet credited or cited, :func:`credit_rows` kinds ``credit`` and
     ``report``) or ``unnamed`` (an unnamed source, ``anonymous``).
     """
     rows: list[tuple[str, str, str]] = []
     for doc, text in zip(corpus["doc_id"].astype(str), corpus["text"].fillna("").astype(str), strict=True):
         rows.extend((doc, "entity", key) for key in article_entities(text))
         rows.extend((doc, "number", key) for key in article_numbers(text))
-        credits = article_credits(text)
-        for kind, key in zip(credits["kind"], credits["key"], strict=True):
-            rows.append((doc, "unnamed" if kind == "anonymous" else "source", key))
+        rows.extend((doc, "unnamed" if kind == "anonymous" else "source", key)
+                    for kind, _, key in credit_rows(text))
     table = pd.DataFrame(rows, columns=FACT_COLUMNS).drop_duplicates()
     return table.sort_values(FACT_COLUMNS, kind="stable").reset_index(drop=True)
 
