@@ -85,3 +85,22 @@ def test_story_timeline_rows_follow_the_story_table():
     assert timeline["doc_id"].tolist() == ["b", "c", "a", "d"]
     assert timeline["is_original"].tolist() == [True, False, False, True]
     assert timeline.loc[timeline["doc_id"] == "b", "published"].item() == "2025-01-30"
+
+
+def test_story_timeline_figure_has_a_row_per_story_and_an_undated_column():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from newsdesk.overlap.views import story_timeline
+    from newsdesk.plots import plot_story_timeline
+
+    fig = plot_story_timeline(story_timeline(corpus(), pairs()))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b (3)", "d (1)", "e (1)"]
+    assert ax.get_xticklabels()[-1].get_text() == "undated"
+    plt.close(fig)
+    empty = plot_story_timeline(story_timeline(corpus().head(0), pairs().head(0)))
+    assert empty.axes[0].texts[0].get_text() == "no articles"
+    plt.close(empty)
