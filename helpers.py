@@ -25,7 +25,11 @@ newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, tren
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate, heldout, summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
-                               candidates, sources, pairs, views
+                               candidates, sources, entities (names and numbers), credits
+                               (credit lines, cited outlets), evidence (same-story facts per
+                               pair), pairs, stories (stories, who published first,
+                               independence weights), labelled (the hand-labelled pairs,
+                               scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -46,11 +50,17 @@ from newsdesk.corpus.schema import *
 from newsdesk.corpus.settings import *
 from newsdesk.findings import *
 from newsdesk.overlap.candidates import *
+from newsdesk.overlap.credits import *
+from newsdesk.overlap.entities import *
+from newsdesk.overlap.evidence import *
+from newsdesk.overlap.findings import *
+from newsdesk.overlap.labelled import *
 from newsdesk.overlap.pairs import *
 from newsdesk.overlap.passages import *
 from newsdesk.overlap.settings import *
 from newsdesk.overlap.shingles import *
 from newsdesk.overlap.sources import *
+from newsdesk.overlap.stories import *
 from newsdesk.overlap.views import *
 from newsdesk.parallel import *
 from newsdesk.paths import *

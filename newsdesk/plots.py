@@ -22,6 +22,7 @@ __all__ = [
     "plot_scaling",
     "plot_speaker_matrix",
     "plot_stance_bars",
+    "plot_story_timeline",
     "plot_term_heatmap",
     "plot_term_trends",
     "save_figure",
@@ -220,6 +221,45 @@ def plot_speaker_matrix(matrix: pd.DataFrame):
     ax.set_xlabel("article")
     if len(matrix):
         fig.colorbar(image, ax=ax, shrink=0.6, label="mentions")
+    fig.tight_layout()
+    return fig
+
+
+def plot_story_timeline(timeline: pd.DataFrame):
+    """One row per story (largest on top), one dot per article at its publication date; the
+    candidate original is filled, undated articles sit in an "undated" column on the right."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    n_rows = int(timeline["row"].max()) + 1 if len(timeline) else 0
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * max(n_rows, 1)))
+    if not n_rows:
+        ax.text(0.5, 0.5, "no articles", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    dated = pd.to_datetime(timeline["published"].replace("", None), errors="coerce")
+    first, last = (dated.min(), dated.max()) if dated.notna().any() else (pd.Timestamp("2000-01-01"),) * 2
+    undated_x = last + pd.Timedelta(days=max(2, (last - first).days // 6 + 1))
+    x = dated.fillna(undated_x)
+    for original in (True, False):  # later members as rings around or beside the original
+        part = timeline["is_original"] == original
+        ax.scatter(x[part], timeline.loc[part, "row"], s=60 if original else 130, zorder=3,
+                   facecolors="#1f5f8b" if original else "none", edgecolors="#1f5f8b",
+                   label="candidate original" if original else "later or undated member")
+    labels = (timeline.drop_duplicates("row").sort_values("row")
+              .apply(lambda r: f"{r['story']} ({r['n_articles']})", axis=1).tolist())
+    ax.set_yticks(range(n_rows), labels, fontsize=8)
+    ax.invert_yaxis()
+    ticks = sorted(set(dated.dropna())) if dated.notna().any() else []
+    shown = ticks if len(ticks) <= 8 else list(pd.date_range(first, last, periods=6).normalize())
+    ax.set_xticks([*shown, undated_x], [*(t.strftime("%Y-%m-%d") for t in shown), "undated"],
+                  rotation=45, ha="right", fontsize=8)
+    if len(ticks) <= 8:
+        ax.xaxis.set_minor_locator(mdates.DayLocator())
+    ax.axvline(undated_x - (undated_x - last) / 2, color="#cccccc", lw=1)
+    ax.set_ylabel("story (articles)")
+    ax.set_title("Stories: each row one story, each dot one article")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.overlap.candidates import cosine_candidates, minhash_candidates, prune_common_terms
+from newsdesk.overlap.evidence import pair_days_apart, pair_evidence
 from newsdesk.overlap.passages import (
     copied_share,
     covered_words,
@@ -27,6 +28,9 @@ from newsdesk.overlap.settings import (
     RETELL_MIN_SHARED_SPEAKERS,
     SAME_TOPIC_COSINE,
     SHINGLE_WORDS,
+    STORY_COSINE,
+    STORY_MAX_DAYS,
+    STORY_MIN_FACTS,
 )
 from newsdesk.overlap.shingles import rowwise_dot, shingle_matrix_of_ids, tfidf_matrix_of_ids, word_ids
 from newsdesk.overlap.sources import (
@@ -38,6 +42,7 @@ from newsdesk.overlap.sources import (
 from newsdesk.speakers import cited_sources, corpus_speech
 
 __all__ = [
+    "candidate_evidence",
     "classify_relation",
     "lexical_pairs",
     "overlap_pairs",
@@ -46,18 +51,22 @@ __all__ = [
     "relation_thresholds",
     "shared_speaker_names",
     "side_by_side_pairs",
+    "story_candidates",
 ]
 
 
 def classify_relation(cosine: float, containment_ab: float, containment_ba: float,
-                      n_shared_quotes: int = 0, n_shared_speakers: int = 0) -> str:
+                      n_shared_quotes: int = 0, n_shared_speakers: int = 0,
+                      story_facts: int = 0, days_apart: float = float("nan")) -> str:
     """Name the relation of a pair of articles (one of ``RELATIONS``), first rule that holds.
 
     1. duplicate/syndicated copy: at least ``COPY_CONTAINMENT`` of either article's shingles
        are in the other (a verbatim copy, a trimmed copy, or one story inside another).
-    2. retelling of the same story: ``RETELL_CONTAINMENT`` of either side verbatim; or cosine
-       ≥ ``RETELL_COSINE`` with a shared quote or ≥ ``RETELL_MIN_SHARED_SPEAKERS`` shared
-       speakers; or cosine ≥ ``RETELL_COSINE_ALONE``.
+    2. retelling of the same story, unless both are dated more than ``STORY_MAX_DAYS`` apart:
+       ``RETELL_CONTAINMENT`` of either side verbatim; or cosine ≥ ``RETELL_COSINE`` with a
+       shared quote or ≥ ``RETELL_MIN_SHARED_SPEAKERS`` shared speakers; or cosine ≥
+       ``RETELL_COSINE_ALONE``; or cosine ≥ ``STORY_COSINE`` with ``STORY_MIN_FACTS`` shared
+       facts (distinctive entities, numbers, cited outlets and quotes, :func:`pair_evidence`).
     3. shares quotes only: at least one shared quote, lexically different otherwise.
     4. same topic: cosine ≥ ``SAME_TOPIC_COSINE``.
     5. unrelated.
@@ -66,8 +75,10 @@ def classify_relation(cosine: float, containment_ab: float, containment_ba: floa
     shares_sources = n_shared_quotes >= 1 or n_shared_speakers >= RETELL_MIN_SHARED_SPEAKERS
     if top >= COPY_CONTAINMENT:
         return RELATIONS[0]
-    if top >= RETELL_CONTAINMENT or cosine >= RETELL_COSINE_ALONE or \
-            (shares_sources and cosine >= RETELL_COSINE):
+    in_window = not days_apart > STORY_MAX_DAYS  # NaN (undated) stays in the window
+    if in_window and (top >= RETELL_CONTAINMENT or cosine >= RETELL_COSINE_ALONE
+                      or (shares_sources and cosine >= RETELL_COSINE)
+                      or (story_facts >= STORY_MIN_FACTS and cosine >= STORY_COSINE)):
         return RELATIONS[1]
     if n_shared_quotes >= 1:
         return RELATIONS[2]
@@ -150,7 +161,11 @@ def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
     ``OVERLAP_COLUMNS``, ``doc_a < doc_b`` in corpus order: ``cosine`` (TF-IDF, 0-1),
     ``jaccard`` (5-gram shingles), ``containment_ab`` (share of A's shingles found in B),
     ``containment_ba``, ``shared_words`` (words in shared runs of ``PASSAGE_MIN_WORDS``+),
-    ``n_shared_quotes``, ``n_shared_speakers`` and ``relation`` (:func:`classify_relation`).
+    ``n_shared_quotes``, ``n_shared_speakers``; ``n_shared_entities``, ``n_shared_numbers`` and
+    ``n_shared_sources`` (distinctive facts both carry, :func:`pair_evidence`; gathered only for
+    the story candidates, pairs that are no copy and have cosine ≥ ``STORY_COSINE``, and 0
+    elsewhere); ``days_apart`` (NaN unless both are dated) and ``relation``
+    (:func:`classify_relation`).
     """
     table = lexical_pairs(corpus, max_all_pairs)
     if table.empty:
@@ -169,11 +184,37 @@ def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
     left = table["doc_a"].map(index).to_numpy()
     right = table["doc_b"].map(index).to_numpy()
     table["n_shared_speakers"] = np.asarray(shared[left, right]).ravel().astype(int)
+    table = _with_story_evidence(corpus, table)
+    facts = table[["n_shared_entities", "n_shared_numbers", "n_shared_sources",
+                   "n_shared_quotes"]].sum(axis=1)
     table["relation"] = [
-        classify_relation(*row) for row in table[["cosine", "containment_ab", "containment_ba",
-                                                  "n_shared_quotes", "n_shared_speakers"]]
-        .itertuples(index=False)]
+        classify_relation(*row, story_facts=int(n), days_apart=days)
+        for row, n, days in zip(table[["cosine", "containment_ab", "containment_ba", "n_shared_quotes",
+                                       "n_shared_speakers"]].itertuples(index=False),
+                                facts, table["days_apart"], strict=True)]
     return table[OVERLAP_COLUMNS]
+
+
+def story_candidates(pairs: pd.DataFrame) -> pd.Series:
+    """Which rows of a pair table need same-story evidence: no copy, cosine ≥ ``STORY_COSINE``."""
+    top = pairs[["containment_ab", "containment_ba"]].max(axis=1)
+    return (top < COPY_CONTAINMENT) & (pairs["cosine"] >= STORY_COSINE)
+
+
+def candidate_evidence(corpus: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`pair_evidence` of the story candidates among ``pairs`` (:func:`story_candidates`),
+    judged among their articles exactly as :func:`overlap_pairs` judges them."""
+    return pair_evidence(corpus, pairs.loc[story_candidates(pairs), ["doc_a", "doc_b"]])
+
+
+def _with_story_evidence(corpus: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``days_apart`` for every pair and the evidence counts of the candidates."""
+    table = table.assign(days_apart=pair_days_apart(corpus, table))
+    counts = ["n_shared_entities", "n_shared_numbers", "n_shared_sources"]
+    evidence = candidate_evidence(corpus, table)[["doc_a", "doc_b", *counts]]
+    table = table.merge(evidence, on=["doc_a", "doc_b"], how="left")
+    table[counts] = table[counts].fillna(0).astype(int)
+    return table
 
 
 def relation_thresholds() -> pd.DataFrame:

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.overlap.pairs import rank_pairs
-from newsdesk.overlap.settings import FIGURE_MAX_DOCS, NETWORK_RELATIONS, RELATIONS
+from newsdesk.overlap.settings import FIGURE_MAX_DOCS, FIGURE_MAX_STORIES, NETWORK_RELATIONS, RELATIONS
+from newsdesk.overlap.stories import article_stories, story_table
 
 __all__ = [
     "article_network",
@@ -16,6 +17,7 @@ __all__ = [
     "plot_similarity_heatmaps",
     "similarity_long",
     "similarity_matrix",
+    "story_timeline",
 ]
 
 
@@ -124,3 +126,23 @@ def network_edges(graph) -> pd.DataFrame:
              "x_b": round(float(positions[b][0]), 4), "y_b": round(float(positions[b][1]), 4)}
             for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[:2]), max(e[:2])))]
     return pd.DataFrame(rows, columns=["doc_a", "doc_b", "relation", "weight", "x_a", "y_a", "x_b", "y_b"])
+
+
+def story_timeline(corpus: pd.DataFrame, pairs: pd.DataFrame, max_stories: int = FIGURE_MAX_STORIES
+                   ) -> pd.DataFrame:
+    """The stories figure's data: one row per article of the ``max_stories`` largest stories
+    (:func:`story_table` order): ``row`` (0 = largest), ``story``, ``n_articles``, ``doc_id``,
+    ``published`` (ISO date, "" when undated) and ``is_original``; members in story order."""
+    columns = ["row", "story", "n_articles", "doc_id", "published", "is_original"]
+    table = story_table(corpus, pairs).head(max_stories)
+    members = article_stories(corpus, pairs).set_index("doc_id")
+    dates = pd.to_datetime(corpus["published"], errors="coerce") if "published" in corpus \
+        else pd.Series(pd.NaT, index=corpus.index)
+    date_of = dict(zip(corpus["doc_id"].astype(str), dates, strict=True))
+    rows = [{"row": r, "story": story, "n_articles": n, "doc_id": doc,
+             "published": "" if pd.isna(date_of[doc]) else date_of[doc].strftime("%Y-%m-%d"),
+             "is_original": bool(members.at[doc, "is_original"])}
+            for r, (story, n, order) in enumerate(zip(table["story"], table["n_articles"], table["members"],
+                                                      strict=True))
+            for doc in order.split("; ")]
+    return pd.DataFrame(rows, columns=columns)

@@ -193,24 +193,35 @@ def _article_verdict(counts: dict[str, int]) -> tuple[str, str]:
     return "none", "reports without arguing"
 
 
-def speaker_stance(details: pd.DataFrame) -> pd.DataFrame:
+def speaker_stance(details: pd.DataFrame, weights: pd.Series | None = None) -> pd.DataFrame:
     """Who takes which side: one row per speaker of a target sentence.
 
     Input is :func:`stance_details` (or :func:`stance_sentences`). ``evidence`` is the
     speaker's most confident favor / against sentence (earliest on ties), else the first
     target sentence. Sorted by number of target sentences, then speaker.
+
+    ``weights`` is the independent-voices switch: a weight per ``doc_id`` (for example
+    ``independence_weights(corpus, pairs, "weight")``, 1 / the size of the article's story).
+    Each sentence then counts its article's weight, so a story that reached the corpus twice
+    counts once; the counts become weighted sums rounded to 3 places. Articles missing from
+    ``weights`` count 1. Without ``weights`` every article counts in full.
     """
     target = details[details["mentions_target"].astype(bool)]
+    weight = (target["doc_id"].astype(str).map(weights).fillna(1.0).astype(float) if weights is not None
+              else pd.Series(1, index=target.index))
     rows = []
     for (speaker, kind), part in target.groupby(["speaker", "speaker_type"], sort=True):
-        favor = int((part["stance"] == "favor").sum())
-        against = int((part["stance"] == "against").sum())
+        w = weight.loc[part.index]
+        counts = [w[part["stance"] == "favor"].sum(), w[part["stance"] == "against"].sum(), w.sum()]
+        favor, against, total = ([round(float(c), 3) for c in counts] if weights is not None
+                                 else [int(c) for c in counts])
+        none = round(total - favor - against, 3) if weights is not None else total - favor - against
         stanced = part[part["stance"] != "none"].sort_values(
             ["confidence", "doc_id", "sent_id"], ascending=[False, True, True], kind="stable")
         evidence = (stanced if len(stanced) else part).iloc[0]["sentence"]
-        rows.append({"speaker": speaker, "speaker_type": kind, "n_target": len(part),
-                     "n_favor": favor, "n_against": against, "n_none": len(part) - favor - against,
-                     "net": round((favor - against) / max(1, favor + against), 4),
+        net = round((favor - against) / (favor + against), 4) if favor + against > 0 else 0.0
+        rows.append({"speaker": speaker, "speaker_type": kind, "n_target": total,
+                     "n_favor": favor, "n_against": against, "n_none": none, "net": net,
                      "doc_ids": ", ".join(sorted(part["doc_id"].astype(str).unique())),
                      "evidence": evidence})
     table = pd.DataFrame(rows, columns=SPEAKER_COLUMNS)

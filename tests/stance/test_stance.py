@@ -291,3 +291,18 @@ def test_stance_in_batches_equals_one_batch():
     # three batches of the five seeds
     pd.testing.assert_frame_equal(helpers.stance_details(corpus, batch_articles=2), whole_details)
     pd.testing.assert_frame_equal(helpers.article_stance(corpus, batch_articles=2), whole_articles)
+
+
+def test_speaker_stance_weights_count_a_copied_story_once():
+    details = pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "sent_id": [0, 0, 0], "mentions_target": [True, True, True],
+        "speaker": ["Liang"] * 3, "speaker_type": ["person"] * 3, "stance": ["favor", "favor", "against"],
+        "confidence": [1.0, 1.0, 1.0], "sentence": ["s1", "s1", "s2"]})
+    plain = helpers.speaker_stance(details).iloc[0]
+    assert (plain["n_favor"], plain["n_against"], plain["n_target"]) == (2, 1, 3)
+    weights = pd.Series({"a": 0.5, "b": 0.5, "c": 1.0})  # a and b are one story told twice
+    weighted = helpers.speaker_stance(details, weights).iloc[0]
+    assert (weighted["n_favor"], weighted["n_against"], weighted["n_target"]) == (1.0, 1.0, 2.0)
+    assert weighted["net"] == 0.0
+    missing = helpers.speaker_stance(details, pd.Series({"a": 0.0})).iloc[0]
+    assert missing["n_favor"] == 1.0  # b has no weight: counts 1
