@@ -169,3 +169,11 @@ def test_dask_shingles_and_minhash_equal_local(client, small_export):
     index = {d: i for i, d in enumerate(corpus["doc_id"])}
     exact = {(index[a], index[b]) for a, b, kind in planted.itertuples(index=False) if kind == "exact"}
     assert exact and exact <= pairs  # identical texts always collide
+
+
+def test_scaling_table_orders_stages_as_the_pipeline_runs_them():
+    bench = pd.DataFrame({"articles": [10, 10, 20, 20], "stage": ["overlap_pairs", "load_clean"] * 2,
+                          "seconds": [2.0, 1.0, 4.0, 2.5]})
+    table = helpers.scaling_table(bench)
+    assert table.index.tolist() == ["load_clean", "overlap_pairs"]
+    assert table.loc["overlap_pairs", 20] == 4.0

@@ -375,3 +375,13 @@ def test_cached_load_repeats_the_original_warnings(tmp_path):
     _, first = load_quietly(source, cache_dir=cache)
     _, second = load_quietly(source, cache_dir=cache)
     assert first == second == ["empty.txt: file is empty or whitespace only (skipped)"]
+
+
+def test_doc_labels_use_the_outlet_when_known_else_the_origin():
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["Daily", "unknown", None],
+                           "origin": ["Wire", "Bloomberg", None],
+                           "published": pd.to_datetime(["2025-01-28", None, "2025-02-01"])})
+    labels = helpers.doc_labels(corpus)
+    assert labels.tolist() == ["a · Daily · 2025-01-28", "b · Bloomberg · undated",
+                               "c · unknown · 2025-02-01"]
+    assert labels.index.tolist() == ["a", "b", "c"]

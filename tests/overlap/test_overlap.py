@@ -354,3 +354,16 @@ def test_default_speech_of_paired_articles_only_changes_nothing():
     paired = set(default["doc_a"]) | set(default["doc_b"])
     assert 0 < len(paired) < len(corpus)  # some articles were left out of the attribution
     assert (default["n_shared_speakers"] > 0).any() and (default["n_shared_quotes"] > 0).any()
+
+
+def test_shingles_of_k_and_k_plus_one_words():
+    assert helpers.shingles("a b c d e", k=5) == {"a b c d e"}
+    assert helpers.shingles("a b c d e f", k=5) == {"a b c d e", "b c d e f"}
+    assert helpers.shingles("a b", k=5) == {"a b"}
+    assert helpers.shingles("", k=5) == set()
+
+
+def test_maximal_runs_of_single_words_and_bad_length():
+    assert helpers.maximal_runs(["x", "a", "y"], ["a", "z"], min_words=1) == [(1, 0, 1)]
+    with pytest.raises(ValueError):
+        helpers.maximal_runs(["a"], ["a"], min_words=0)
