@@ -201,6 +201,8 @@ def records_from_folder(folder: Path, log: LoadLog) -> list[dict]:
                 continue
             record.update({k: v for k, v in extracted.items() if v or k == "published"})
         record.update(meta or {})
+        if meta and "published" in meta:
+            record["date_source"] = "metadata.csv"
         records.append(record)
     return records
 
@@ -244,6 +246,6 @@ def records_from_table(path: Path, log: LoadLog, chunk_rows: int = TABLE_CHUNK_R
             log.report(path.name, f"row {i + 1} (doc_id {doc_id}) has empty text", "row skipped")
             continue
         row.update(doc_id=doc_id, file=f"{path.name}#row{i + 1}", raw_text=row.pop("text"),
-                   encoding="")
+                   encoding="", date_source=path.name)
         records.append(row)
     return records

@@ -281,13 +281,13 @@ def test_headline_is_the_first_line_only_when_it_reads_as_a_title():
 
 
 def test_date_from_text_uses_full_dates_only():
-    stamp, basis = helpers.date_from_text("Published January 28, 2025\n" + BODY)
+    stamp, basis, _ = helpers.date_from_text("Published January 28, 2025\n" + BODY)
     assert stamp == pd.Timestamp("2025-01-28")
     assert "January 28, 2025" in basis and "line 1" in basis
-    stamp, basis = helpers.date_from_text("Wednesday, May 14\n" + BODY)
+    stamp, basis, _ = helpers.date_from_text("Wednesday, May 14\n" + BODY)
     assert pd.isna(stamp)
     assert "yearless 'Wednesday, May 14'" in basis
-    stamp, basis = helpers.date_from_text("On Monday, the president spoke.\n")
+    stamp, basis, _ = helpers.date_from_text("On Monday, the president spoke.\n")
     assert pd.isna(stamp) and basis.startswith("no full date")
 
 
