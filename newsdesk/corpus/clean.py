@@ -166,17 +166,58 @@ def _drop_repeats(kept: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str
             continue
         first_seen[key] = line_no
         unique.append((line_no, line, key))
+    hosts = _containing_lines(unique)
     result: list[tuple[int, str]] = []
-    for line_no, line, key in unique:
-        host = None
-        if _has_words(line, REPEAT_MIN_WORDS):
-            host = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
-        if host is not None:
+    for index, (line_no, line, _) in enumerate(unique):
+        if index in hosts:
             dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
-                            "detail": f"contained in line {host}"})
+                            "detail": f"contained in line {hosts[index]}"})
         else:
             result.append((line_no, line))
     return result, dropped
+
+
+_GRAM = 8  # words hashed per shingle when looking for a line inside a longer line
+
+
+def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
+    """For each line of ``REPEAT_MIN_WORDS`` words or more that stands whole inside a longer
+    line, its index in ``unique`` → the raw line number of the first such longer line.
+
+    Near-linear: each candidate is indexed by its first ``_GRAM`` words, every line's word
+    shingles are looked up in that index (set intersection), and only the hits are checked
+    as substrings. A candidate must start at a word boundary of its host.
+    """
+    keys = [key for _, _, key in unique]
+    by_gram: dict[tuple[str, ...], list[int]] = {}
+    short: list[int] = []  # candidates of fewer than _GRAM space-separated words: scanned
+    for index, (_, line, key) in enumerate(unique):
+        if not _has_words(line, REPEAT_MIN_WORDS):
+            continue
+        words = key.split(" ")
+        if len(words) >= _GRAM:
+            by_gram.setdefault(tuple(words[:_GRAM]), []).append(index)
+        else:
+            short.append(index)
+    hosts: dict[int, int] = {}
+    for index in short:
+        key = keys[index]
+        found = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
+        if found is not None:
+            hosts[index] = found
+    if not by_gram:
+        return hosts
+    firsts = by_gram.keys()
+    for line_no, _, other in unique:  # in line order, so the first host wins
+        words = other.split(" ")
+        if len(words) < _GRAM:
+            continue
+        for gram in sorted(firsts & set(zip(*(words[k:] for k in range(_GRAM)), strict=False))):
+            for index in by_gram[gram]:
+                key = keys[index]
+                if index not in hosts and len(other) > len(key) and key in other:
+                    hosts[index] = line_no
+    return hosts
 
 
 def headline_from_text(raw_text: str) -> str:
