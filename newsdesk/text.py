@@ -22,6 +22,7 @@ __all__ = [
     "WORD_RE",
     "collapse_spaces",
     "normalize_text",
+    "split_lines",
     "split_sentences",
     "unify_quotes",
     "word_count",
@@ -30,6 +31,16 @@ __all__ = [
 _SPACE_RUN_RE = re.compile(r"\s+")
 
 WORD_RE = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def split_lines(text: str) -> list[str]:
+    """The project's one definition of a line: :meth:`str.splitlines`.
+
+    A line ends at ``\\n``, ``\\r``, ``\\r\\n`` and at every Unicode line break (``\\v``,
+    ``\\f``, ``\\x1c``–``\\x1e``, ``\\x85``, U+2028, U+2029). The cleaner, its audit and the
+    date search all count lines this way, so raw lines = kept + dropped holds for any text.
+    """
+    return text.splitlines()
 
 
 def word_count(text: str) -> int:

@@ -24,7 +24,7 @@ from newsdesk.corpus.settings import (
     TAG_LINE_MIN_JOINS,
 )
 from newsdesk.paths import lexicon_cache, read_lexicon_table
-from newsdesk.text import WORD_RE, collapse_spaces, normalize_text
+from newsdesk.text import WORD_RE, collapse_spaces, normalize_text, split_lines
 
 __all__ = [
     "clean_lines",
@@ -104,7 +104,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
 
     Parameters
     ----------
-    raw_text : decoded article text, any line endings.
+    raw_text : decoded article text; lines as :func:`split_lines` defines them.
     headline : the known headline; the body line equal to it is moved out as ``headline``.
         With no headline, the first line that reads as a title (4–25 words, no closing
         full stop) within the first three lines is taken as the headline.
@@ -116,7 +116,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         ``detail`` names the line a repeat copies.
         ``len(kept) + len(dropped)`` equals the number of non-blank raw lines.
     """
-    lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(raw_text)
     rules = cleaning_rules()
     may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
     headline_key = line_match_key(headline) if headline else ""

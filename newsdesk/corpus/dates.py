@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.corpus.settings import PUBLICATION_WINDOW, RELATIVE_DATE_RE
+from newsdesk.text import split_lines
 
 __all__ = [
     "date_from_text",
@@ -149,7 +150,7 @@ def date_from_text(raw_text: str) -> tuple[pd.Timestamp, str, list[str]]:
     date seen but not used; ``rejected`` lists full dates outside the window (history dates
     such as "14 October 1066"), each with its line. Relative phrases are never resolved.
     """
-    lines = [(n, ln.strip()) for n, ln in enumerate(raw_text.splitlines(), 1) if ln.strip()]
+    lines = [(n, ln.strip()) for n, ln in enumerate(split_lines(raw_text), 1) if ln.strip()]
     window = lines[:_DATE_SEARCH_LINES] + lines[-_DATE_SEARCH_LINES:]
     rejected: list[str] = []
     for line_no, line in window:

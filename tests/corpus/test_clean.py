@@ -4,6 +4,8 @@ of a line shared with the audit, a known headline never guessed from the body.""
 import random
 import time
 
+import pytest
+
 import helpers
 
 WORDS = ("chip export control rule china nvidia model price market trade curb beijing washington "
@@ -33,3 +35,16 @@ def test_a_dek_inside_a_longer_line_is_still_found_among_many_lines():
     kept, dropped = helpers.clean_lines("\n".join(lines))
     assert [(d["line_no"], d["reason"], d["detail"]) for d in dropped] == \
         [(6, "repeated text", "contained in line 1501")]
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x85"])
+def test_audit_balances_on_unicode_line_breaks(tmp_path, brk):
+    raw = (f"Chipmakers in China face new limits on what they can buy.{brk}Advertisement{brk}"
+           "Officials said the rules would take effect next month.\nAdvertisement\n")
+    (tmp_path / "a.txt").write_text(raw, encoding="utf-8")
+    corpus = helpers.load_corpus(tmp_path)
+    summary = helpers.audit_summary(corpus).iloc[0]
+    assert (summary["raw_lines"], summary["kept_lines"], summary["dropped_lines"]) == (4, 2, 2)
+    raw_lines = helpers.split_lines(corpus.loc[0, "raw_text"])
+    for row in helpers.cleaning_audit(corpus).itertuples():
+        assert raw_lines[row.line_no - 1].strip() == row.text
