@@ -12,7 +12,8 @@ newsdesk.parallel              the Dask helpers the per-article steps share
 newsdesk.corpus                loading (notebook 01)
     schema    columns, ``CorpusWarning``, the problem log
     settings  cleaner thresholds
-    read      bytes, exports, HTML pages, folders → raw records
+    decode    bytes to text: encodings, stray bytes replaced and reported
+    read      exports, HTML pages, folders → raw records
     dates     publication dates from metadata and text
     clean     the line cleaner and its audit rows
     cache     the Parquet cache
@@ -38,6 +39,7 @@ from newsdesk.corpus.audit import *
 from newsdesk.corpus.cache import *
 from newsdesk.corpus.clean import *
 from newsdesk.corpus.dates import *
+from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
 from newsdesk.corpus.load import *
 from newsdesk.corpus.read import *

@@ -218,7 +218,7 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
 
     _settle_date_orders(records, log)
     seen_ids: set[str] = set()
-    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r["file"]))
+    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r.get("order", 0), r["file"]))
     unique = []
     for record in ordered:
         if str(record["doc_id"]) not in seen_ids:
@@ -247,6 +247,10 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
             rows.append(row)
     _flag_identical_texts(rows, log)
 
+    if not rows:
+        n = len(log.problems)
+        reported = f"{n} problem{'s' if n != 1 else ''} reported" if n else "no .txt or .html files"
+        raise ValueError(f"no articles in {path.name or path}: {reported}")
     corpus = pd.DataFrame(rows, columns=CORPUS_COLUMNS)
     corpus["published"] = pd.to_datetime(corpus["published"]).astype("datetime64[ns]")
     corpus = corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)

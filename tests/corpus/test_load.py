@@ -209,8 +209,9 @@ def test_unknown_metadata_columns_are_named(tmp_path):
 
 def test_csv_without_a_text_column_is_reported(tmp_path):
     path = write(tmp_path, "export.csv", "title,when\nA headline,2025-01-27\n")
-    corpus, messages = load_quietly(path)
-    assert corpus.empty
+    with pytest.warns(helpers.CorpusWarning) as caught, pytest.raises(ValueError, match="^no articles in"):
+        helpers.load_corpus(path)
+    messages = [str(w.message) for w in caught]
     assert len(messages) == 1 and messages[0].startswith("export.csv: no article text column")
     with pytest.raises(ValueError, match=r"^export\.csv: no article text column"):
         helpers.load_corpus(path, strict=True)
@@ -218,8 +219,9 @@ def test_csv_without_a_text_column_is_reported(tmp_path):
 
 def test_malformed_csv_is_reported_by_file_name(tmp_path):
     path = write(tmp_path, "broken.csv", 'id,text\n1,"an unterminated quote\n2,next row\n')
-    corpus, messages = load_quietly(path)
-    assert corpus.empty
+    with pytest.warns(helpers.CorpusWarning) as caught, pytest.raises(ValueError, match="^no articles in"):
+        helpers.load_corpus(path)
+    messages = [str(w.message) for w in caught]
     assert len(messages) == 1 and messages[0].startswith("broken.csv: malformed CSV")
 
 
