@@ -16,6 +16,7 @@ newsdesk.corpus                loading (notebook 01)
     read      exports, HTML pages, folders → raw records
     dates     publication dates from metadata and text
     clean     the line cleaner and its audit rows
+    language  which language an article is in (py3langid)
     cache     the Parquet cache
     load      ``load_corpus``
     audit     ``cleaning_audit``, ``load_problems`` and other views of the load
@@ -41,6 +42,7 @@ from newsdesk.corpus.clean import *
 from newsdesk.corpus.dates import *
 from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
+from newsdesk.corpus.language import *
 from newsdesk.corpus.load import *
 from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *

@@ -105,9 +105,9 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     Parameters
     ----------
     raw_text : decoded article text; lines as :func:`split_lines` defines them.
-    headline : the known headline; the body line equal to it is moved out as ``headline``.
-        With no headline, the first line that reads as a title (4–25 words, no closing
-        full stop) within the first three lines is taken as the headline.
+    headline : the known headline; the body line equal to it is moved out as ``headline``,
+        and no other line is taken for one. With no headline, the first line that reads as a
+        title (4–25 words, no closing full stop) within the first three lines is taken.
 
     Returns
     -------
@@ -136,7 +136,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if reason is None and headline_key and (key := line_match_key(line)) == headline_key:
             reason = "repeated headline" if headline_taken else "headline"
             headline_taken = True
-        if reason is None and not headline_taken and not kept and line_no <= 3 \
+        if reason is None and not headline_key and not kept and line_no <= 3 \
                 and _reads_as_headline(line):
             reason, headline_taken = "headline", True
             headline_key = line_match_key(line)

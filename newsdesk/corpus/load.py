@@ -14,9 +14,10 @@ from newsdesk.corpus.audit import load_problems
 from newsdesk.corpus.cache import corpus_fingerprint, read_cached_corpus, write_cached_corpus
 from newsdesk.corpus.clean import clean_lines, line_match_key
 from newsdesk.corpus.dates import date_from_text, date_offset, parse_date, slash_date_order
+from newsdesk.corpus.language import foreign_language, language_name
 from newsdesk.corpus.read import records_from_folder, records_from_table
 from newsdesk.corpus.schema import AUDIT_COLUMNS, CORPUS_COLUMNS, PROBLEM_COLUMNS, LoadLog, QuietLog
-from newsdesk.corpus.settings import TABLE_CHUNK_ROWS
+from newsdesk.corpus.settings import CORPUS_LANGUAGE, TABLE_CHUNK_ROWS
 from newsdesk.parallel import map_partitions_dask
 from newsdesk.paths import PROJECT_ROOT
 from newsdesk.text import split_sentences, word_count
@@ -39,6 +40,11 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
         published, basis, rejected = date_from_text(record["raw_text"])
         if rejected:
             log.report(name, basis, "date left empty")
+    language = foreign_language("\n".join(line for _, line in kept) or record["raw_text"])
+    if language is not None:
+        log.report(name, f"not in the corpus language ({CORPUS_LANGUAGE}): detected "
+                   f"{language_name(language)}", "skipped")
+        return None, audit
     if not kept:
         log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
         return None, audit

@@ -94,9 +94,23 @@ def _batches(records, size: int):
 
 
 def _read_csv(source, **kwargs):
-    """``pandas.read_csv`` as text; ``index_col=False`` keeps a trailing comma on every row
-    from shifting the columns."""
-    return pd.read_csv(source, dtype=str, keep_default_na=False, index_col=False, **kwargs)
+    """``pandas.read_csv`` as text, one chunk or all rows (``chunksize``)."""
+    found = pd.read_csv(source, dtype=str, keep_default_na=False, **kwargs)
+    if isinstance(found, pd.DataFrame):
+        return _unshift_columns(found)
+    return (_unshift_columns(chunk) for chunk in found)
+
+
+def _unshift_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Undo pandas' reading of rows one field longer than the header (a trailing comma on
+    every row) as an index plus shifted columns: the fields keep their header names and the
+    extra last field becomes the column ``Unnamed: extra``."""
+    if isinstance(table.index, pd.RangeIndex):
+        return table
+    header = list(table.columns)
+    fixed = table.reset_index(drop=False)
+    fixed.columns = [*header, "Unnamed: extra"]
+    return fixed
 
 
 def _table_chunks(path: Path, chunk_rows: int, log: LoadLog):
@@ -158,10 +172,29 @@ def _read_table(path: Path, log: LoadLog, chunk_rows: int = TABLE_CHUNK_ROWS) ->
     return _as_text_table(table)
 
 
+def _lower_case_columns(table: pd.DataFrame, name: str, log: LoadLog) -> pd.DataFrame:
+    """Columns renamed to lower case. When names differ only in case (``Text``, ``text``) the
+    one already in lower case, else the first, is used and the others are reported. An
+    unnamed empty column (a trailing comma on every line) is dropped."""
+    groups: dict[str, list[str]] = {}
+    for column in table.columns:
+        if str(column).startswith("Unnamed: ") and not table[column].str.strip().any():
+            continue
+        groups.setdefault(str(column).strip().lower(), []).append(column)
+    keep = {}
+    for lower, columns in groups.items():
+        used = next((c for c in columns if c == lower), columns[0])
+        keep[used] = lower
+        others = [c for c in columns if c != used]
+        if others:
+            log.report(name, f"columns {' and '.join(repr(c) for c in columns)} differ only in case; "
+                       f"{used!r} used, {', '.join(repr(c) for c in others)} ignored", "ignored columns")
+    return table[list(keep)].rename(columns=keep)
+
+
 def _map_columns(table: pd.DataFrame, name: str, log: LoadLog) -> pd.DataFrame | None:
     """Rename export columns to ours; report unknown columns and a missing text column."""
-    lower = {c: c.strip().lower() for c in table.columns}
-    table = table.rename(columns=lower)
+    table = _lower_case_columns(table, name, log)
     chosen = {}
     for ours, aliases in COLUMN_ALIASES.items():
         found = next((a for a in aliases if a in table.columns), None)
@@ -288,7 +321,7 @@ def _read_metadata(folder: Path, log: LoadLog) -> dict[str, dict]:
     table = _read_table(path, log)
     if table is None:
         return {}
-    table.columns = [c.strip().lower() for c in table.columns]
+    table = _lower_case_columns(table, path.name, log)
     if "file" not in table.columns:
         log.report(path.name, f"no 'file' column; found {', '.join(table.columns)}", "ignored")
         return {}

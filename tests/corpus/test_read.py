@@ -133,3 +133,76 @@ def test_stray_byte_in_a_large_csv_keeps_every_row(tmp_path):
     assert corpus.loc[corpus["doc_id"] == "0", "text"].iloc[0].startswith("Café")
     assert len(messages) == 1 and messages[0].startswith("big.csv: 1 byte that is not UTF-8")
     assert "line 4002" in messages[0]
+
+
+# --- parsing surprises -----------------------------------------------------------------
+
+def test_columns_differing_only_in_case_are_named(tmp_path):
+    path = write(tmp_path, "e.csv", f'id,Text,text\n1,"Upper {BODY}","{BODY}"\n')
+    corpus, messages = load_quietly(path)
+    assert corpus.loc[0, "text"].startswith("Chipmakers")
+    assert messages == ["e.csv: columns 'Text' and 'text' differ only in case; 'text' used, "
+                        "'Text' ignored (ignored columns)"]
+
+
+def test_duplicate_doc_id_keeps_the_first_row(tmp_path):
+    rows = [f'{i},"{BODY} Story {i}."' for i in range(1, 12)]
+    rows[9] = f'2,"{BODY} The tenth row reuses id 2."'
+    path = write(tmp_path, "e.csv", "id,text\n" + "\n".join(rows) + "\n")
+    corpus, messages = load_quietly(path)
+    assert corpus.loc[corpus["doc_id"] == "2", "file"].item() == "e.csv#row2"
+    assert messages == ["e.csv#row10: doc_id 2 is used twice (skipped)"]
+
+
+def test_known_export_title_is_not_guessed_again_from_the_body(tmp_path):
+    body = "Chip Curbs Take Effect Next Month\n" + BODY
+    path = write(tmp_path, "e.csv", f'id,title,text\n1,Curbs begin,"{body}"\n')
+    corpus, _ = load_quietly(path)
+    assert corpus.loc[0, "headline"] == "Curbs begin"
+    assert corpus.loc[0, "text"].startswith("Chip Curbs Take Effect Next Month")
+    assert helpers.cleaning_audit(corpus).empty
+
+
+def test_utf8_metadata_with_a_byte_order_mark_passes_strict(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "metadata.csv", b"\xef\xbb\xbffile,outlet\na.txt,Example Times\n")
+    corpus = helpers.load_corpus(tmp_path, strict=True)
+    assert corpus.loc[0, "outlet"] == "Example Times"
+
+
+# --- misleading messages ---------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_text_is_decoded_not_called_binary(tmp_path, encoding):
+    write(tmp_path, "a.txt", ("Pékin " + BODY).encode(encoding))
+    corpus, messages = load_quietly(tmp_path)
+    assert corpus.loc[0, "text"].startswith("Pékin Chipmakers")
+    assert messages == [f"a.txt: not UTF-8; decoded as {encoding} (loaded)"]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("美国对先进芯片的出口管制正在收紧。分析人士说，中国的人工智能公司将面临更多困难。\n"
+     "官员们表示，新规则将于下个月生效。深度求索公司的模型引起了市场的关注。\n", "zh"),
+    ("Экспортный контроль США на передовые чипы ужесточается. Аналитики говорят, что китайские "
+     "компании столкнутся с трудностями.\nЧиновники заявили, что новые правила вступят в силу "
+     "в следующем месяце.\n", "ru"),
+    ("Los controles de exportación de Estados Unidos sobre los chips avanzados se endurecen. "
+     "Los analistas dicen que las empresas chinas tendrán más dificultades.\nLos funcionarios "
+     "afirmaron que las nuevas reglas entrarán en vigor el próximo mes.\n", "es"),
+])
+def test_whole_article_in_another_language_is_named(tmp_path, text, code):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "b.txt", text)
+    corpus, messages = load_quietly(tmp_path)
+    assert corpus["doc_id"].tolist() == ["a"]
+    assert len(messages) == 1 and messages[0].startswith("b.txt: not in the corpus language (en)")
+    assert f"({code})" in messages[0] and "furniture" not in messages[0]
+
+
+@pytest.mark.parametrize("header", ["id,title,text", "id,title,text,"])
+def test_trailing_comma_on_every_row_keeps_the_text(tmp_path, header):
+    path = write(tmp_path, "e.csv", f'{header}\n1,Curbs,"{BODY}",\n2,More,"{BODY} Two.",\n')
+    corpus, messages = load_quietly(path)
+    assert corpus["doc_id"].tolist() == ["1", "2"]
+    assert corpus.loc[0, "headline"] == "Curbs"
+    assert messages == []
