@@ -184,19 +184,23 @@ def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
     """For each line of ``REPEAT_MIN_WORDS`` words or more that stands whole inside a longer
     line, its index in ``unique`` → the raw line number of the first such longer line.
 
-    Near-linear: each candidate is indexed by its first ``_GRAM`` words, every line's word
-    shingles are looked up in that index (set intersection), and only the hits are checked
-    as substrings. A candidate must start at a word boundary of its host.
+    Near-linear: each candidate is indexed by its first and last ``_GRAM`` words; a line's
+    word shingles are intersected (in C, as sets) with the first shingles and then with the
+    last shingles that go with them, and only a line holding both is searched as a
+    substring. A candidate must start at a word boundary of its host. Candidates of fewer
+    than ``_GRAM`` space-separated words (rare: ``REPEAT_MIN_WORDS`` counts ``U.S.-China``
+    as several) are searched line by line.
     """
     keys = [key for _, _, key in unique]
-    by_gram: dict[tuple[str, ...], list[int]] = {}
-    short: list[int] = []  # candidates of fewer than _GRAM space-separated words: scanned
+    by_first: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = {}
+    short: list[int] = []
     for index, (_, line, key) in enumerate(unique):
         if not _has_words(line, REPEAT_MIN_WORDS):
             continue
         words = key.split(" ")
         if len(words) >= _GRAM:
-            by_gram.setdefault(tuple(words[:_GRAM]), []).append(index)
+            by_first.setdefault(tuple(words[:_GRAM]), {}).setdefault(
+                tuple(words[-_GRAM:]), []).append(index)
         else:
             short.append(index)
     hosts: dict[int, int] = {}
@@ -205,18 +209,19 @@ def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
         found = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
         if found is not None:
             hosts[index] = found
-    if not by_gram:
-        return hosts
-    firsts = by_gram.keys()
+    firsts = set(by_first)  # set & set walks the smaller set; set & dict would walk the dict
     for line_no, _, other in unique:  # in line order, so the first host wins
         words = other.split(" ")
-        if len(words) < _GRAM:
+        if len(words) < _GRAM or not firsts:
             continue
-        for gram in sorted(firsts & set(zip(*(words[k:] for k in range(_GRAM)), strict=False))):
-            for index in by_gram[gram]:
-                key = keys[index]
-                if index not in hosts and len(other) > len(key) and key in other:
-                    hosts[index] = line_no
+        grams = set(zip(*(words[k:] for k in range(_GRAM)), strict=False))
+        for first in sorted(grams & firsts):
+            lasts = by_first[first]
+            for last in sorted(lasts.keys() & grams):
+                for index in lasts[last]:
+                    key = keys[index]
+                    if index not in hosts and len(other) > len(key) and key in other:
+                        hosts[index] = line_no
     return hosts
 
 
