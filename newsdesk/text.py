@@ -67,7 +67,9 @@ def normalize_text(text: str) -> str:
     """
     if text.isascii():  # ASCII is its own NFKC form and holds no curly quote or dash
         return US_RE.sub("US", text)
-    return US_RE.sub("US", unify_quotes(unicodedata.normalize("NFKC", text)))
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is cheaper than normalising
+        text = unicodedata.normalize("NFKC", text)
+    return US_RE.sub("US", unify_quotes(text))
 
 
 def split_sentences(text: str) -> list[str]:
