@@ -65,11 +65,11 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("“U.S. curbs” — he said")
     '"US curbs" - he said'
     """
-    if text.isascii():  # ASCII is its own NFKC form and holds no curly quote or dash
-        return US_RE.sub("US", text)
-    if not unicodedata.is_normalized("NFKC", text):  # the quick check is cheaper than normalising
-        text = unicodedata.normalize("NFKC", text)
-    return US_RE.sub("US", unify_quotes(text))
+    if not text.isascii():  # ASCII is its own NFKC form and holds no curly quote or dash
+        if not unicodedata.is_normalized("NFKC", text):  # the quick check costs less
+            text = unicodedata.normalize("NFKC", text)
+        text = unify_quotes(text)
+    return US_RE.sub("US", text) if "U." in text else text  # both of US_RE's forms hold "U."
 
 
 def split_sentences(text: str) -> list[str]:

@@ -204,12 +204,13 @@ def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
     as several) are searched line by line.
     """
     keys = [key for _, _, key in unique]
+    split_keys = [key.split(" ") for key in keys]
     by_first: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = {}
     short: list[int] = []
-    for index, (_, line, key) in enumerate(unique):
+    for index, (_, line, _) in enumerate(unique):
         if not _has_words(line, REPEAT_MIN_WORDS):
             continue
-        words = key.split(" ")
+        words = split_keys[index]
         if len(words) >= _GRAM:
             by_first.setdefault(tuple(words[:_GRAM]), {}).setdefault(
                 tuple(words[-_GRAM:]), []).append(index)
@@ -222,8 +223,7 @@ def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
         if found is not None:
             hosts[index] = found
     firsts = set(by_first)  # set & set walks the smaller set; set & dict would walk the dict
-    for line_no, _, other in unique:  # in line order, so the first host wins
-        words = other.split(" ")
+    for (line_no, _, other), words in zip(unique, split_keys, strict=True):  # first host wins
         if len(words) < _GRAM or not firsts:
             continue
         grams = set(zip(*(words[k:] for k in range(_GRAM)), strict=False))

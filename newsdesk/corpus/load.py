@@ -40,7 +40,8 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
         published, basis, rejected = date_from_text(record["raw_text"])
         if rejected:
             log.report(name, basis, "date left empty")
-    language = foreign_language("\n".join(line for _, line in kept) or record["raw_text"])
+    text = "\n".join(line for _, line in kept)
+    language = foreign_language(text or record["raw_text"])
     if language is not None:
         log.report(name, f"not in the corpus language ({CORPUS_LANGUAGE}): detected "
                    f"{language_name(language)}", "skipped")
@@ -48,7 +49,6 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
     if not kept:
         log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
         return None, audit
-    text = "\n".join(line for _, line in kept)
     row = {
         "doc_id": str(record["doc_id"]),
         "file": name,
@@ -125,6 +125,9 @@ def _is_ambiguous_slash_date(value: str) -> bool:
 
 
 def _flag_identical_texts(rows: list[dict], log: LoadLog) -> None:
+    """Mark each row whose normalised text equals an earlier row's (``duplicate_of``)."""
+    if len(rows) < 2:
+        return  # one article has nothing to equal; its text is not hashed
     first_by_hash: dict[str, str] = {}
     for row in rows:
         digest = hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest()
