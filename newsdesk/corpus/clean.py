@@ -229,7 +229,9 @@ def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
         grams = set(zip(*(words[k:] for k in range(_GRAM)), strict=False))
         for first in sorted(grams & firsts):
             lasts = by_first[first]
-            for last in sorted(lasts.keys() & grams):
+            shared = lasts.keys() & grams if len(lasts) < len(grams) else \
+                {gram for gram in grams if gram in lasts}  # walk the smaller side
+            for last in sorted(shared):
                 for index in lasts[last]:
                     key = keys[index]
                     if index not in hosts and len(other) > len(key) and key in other:
