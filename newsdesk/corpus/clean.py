@@ -190,52 +190,59 @@ def _drop_repeats(kept: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str
 
 
 _GRAM = 8  # words hashed per shingle when looking for a line inside a longer line
+_GRAM_WORD_RE = re.compile(r"\w+")  # shingle words: letters and digits, so punctuation never splits them
+
+
+def _anchored_candidates(unique: list[tuple[int, str, str]], words: list[list[str]]
+                         ) -> tuple[dict[tuple[str, ...], list[int]], list[int]]:
+    """Index the lines that may stand inside a longer line (``REPEAT_MIN_WORDS`` words or more)
+    by one shingle each: the first or the last ``_GRAM`` words, whichever fewer candidates
+    share. Returns that index and the candidates too short for a shingle."""
+    shingled, short = [], []
+    for index, (_, line, _) in enumerate(unique):
+        if not _has_words(line, REPEAT_MIN_WORDS):
+            continue
+        if len(words[index]) >= _GRAM:
+            shingled.append((index, tuple(words[index][:_GRAM]), tuple(words[index][-_GRAM:])))
+        else:
+            short.append(index)
+    firsts = Counter(first for _, first, _ in shingled)
+    lasts = Counter(last for _, _, last in shingled)
+    anchors: dict[tuple[str, ...], list[int]] = {}
+    for index, first, last in shingled:
+        anchors.setdefault(first if firsts[first] <= lasts[last] else last, []).append(index)
+    return anchors, short
 
 
 def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
     """For each line of ``REPEAT_MIN_WORDS`` words or more that stands whole inside a longer
     line, its index in ``unique`` → the raw line number of the first such longer line.
 
-    Near-linear: each candidate is indexed by its first and last ``_GRAM`` words; a line's
-    word shingles are intersected (in C, as sets) with the first shingles and then with the
-    last shingles that go with them, and only a line holding both is searched as a
-    substring. A candidate must start at a word boundary of its host. Candidates of fewer
-    than ``_GRAM`` space-separated words (rare: ``REPEAT_MIN_WORDS`` counts ``U.S.-China``
-    as several) are searched line by line.
+    Near-linear: each candidate is indexed by one word shingle (see
+    :func:`_anchored_candidates`); every line's shingles are intersected with that index as
+    sets (in C), and only the candidates whose shingle a line holds are searched in it as
+    substrings. Shingle words are runs of letters and digits, so a candidate is found after
+    a quote mark or before a full stop; it must start and end on whole words of its host.
     """
     keys = [key for _, _, key in unique]
-    split_keys = [key.split(" ") for key in keys]
-    by_first: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = {}
-    short: list[int] = []
-    for index, (_, line, _) in enumerate(unique):
-        if not _has_words(line, REPEAT_MIN_WORDS):
-            continue
-        words = split_keys[index]
-        if len(words) >= _GRAM:
-            by_first.setdefault(tuple(words[:_GRAM]), {}).setdefault(
-                tuple(words[-_GRAM:]), []).append(index)
-        else:
-            short.append(index)
+    words = [_GRAM_WORD_RE.findall(key) for key in keys]
+    anchors, short = _anchored_candidates(unique, words)
     hosts: dict[int, int] = {}
     for index in short:
         key = keys[index]
         found = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
         if found is not None:
             hosts[index] = found
-    firsts = set(by_first)  # set & set walks the smaller set; set & dict would walk the dict
-    for (line_no, _, other), words in zip(unique, split_keys, strict=True):  # first host wins
-        if len(words) < _GRAM or not firsts:
+    anchor_set = set(anchors)  # set & set walks the smaller set
+    for (line_no, _, other), line_words in zip(unique, words, strict=True):  # first host wins
+        if len(line_words) < _GRAM or not anchor_set:
             continue
-        grams = set(zip(*(words[k:] for k in range(_GRAM)), strict=False))
-        for first in sorted(grams & firsts):
-            lasts = by_first[first]
-            shared = lasts.keys() & grams if len(lasts) < len(grams) else \
-                {gram for gram in grams if gram in lasts}  # walk the smaller side
-            for last in sorted(shared):
-                for index in lasts[last]:
-                    key = keys[index]
-                    if index not in hosts and len(other) > len(key) and key in other:
-                        hosts[index] = line_no
+        grams = set(zip(*(line_words[k:] for k in range(_GRAM)), strict=False))
+        for gram in sorted(grams & anchor_set):
+            for index in anchors[gram]:
+                key = keys[index]
+                if index not in hosts and len(other) > len(key) and key in other:
+                    hosts[index] = line_no
     return hosts
 
 

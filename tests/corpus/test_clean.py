@@ -48,3 +48,15 @@ def test_audit_balances_on_unicode_line_breaks(tmp_path, brk):
     raw_lines = helpers.split_lines(corpus.loc[0, "raw_text"])
     for row in helpers.cleaning_audit(corpus).itertuples():
         assert raw_lines[row.line_no - 1].strip() == row.text
+
+
+@pytest.mark.parametrize("host", [
+    'He wrote: "{dek}," and left.',
+    "({dek}) was the headline.",
+    "Officials said {dek}. Analysts expect delays.",
+])
+def test_a_dek_is_found_after_a_quote_mark_or_before_punctuation(host):
+    dek = "The new rules bar sales of advanced chips to Chinese buyers from next month"
+    lines = [*unique_lines(5), dek, *unique_lines(50, seed=1), host.format(dek=dek)]
+    kept, dropped = helpers.clean_lines("\n".join(lines))
+    assert [(d["line_no"], d["reason"]) for d in dropped] == [(6, "repeated text")]
