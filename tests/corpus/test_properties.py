@@ -110,7 +110,7 @@ def check_load(files: dict[str, bytes]) -> None:
     assert (summary["raw_lines"] == summary["kept_lines"] + summary["dropped_lines"]).all()
 
 
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
