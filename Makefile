@@ -4,27 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-CORPUS ?=
 REPORTS := reports
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 EXECUTE := --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False
 export PYTHONHASHSEED := 0
 
-ifeq ($(CORPUS),)
-REPORT_DIR := $(REPORTS)
-else
-CORPUS_ABS := $(abspath $(CORPUS))
-CORPUS_NAME := $(basename $(notdir $(CORPUS_ABS)))
-REPORT_DIR := $(REPORTS)/$(CORPUS_NAME)
-endif
+# The corpus path reaches Python through the environment, exactly as typed: $(value ...) keeps
+# make from expanding "$(...)" in it, and the shell never parses it, so spaces, quotes and "$"
+# are data. Python names the report folder (helpers.report_folder: reports/ for the seeds,
+# reports/<name> otherwise, x.csv and x.jsonl apart). CORPUS itself is not exported, since
+# exporting would expand it.
+export REPORT_CORPUS := $(value CORPUS)
+unexport CORPUS
 
-# argv: report folder, corpus ("" for the notebooks' default), notebooks. The seeds' run writes
-# the project's figures/ (same bytes when nothing changed); another corpus keeps its own.
-REPORT_PY := import sys, helpers; print("Report written to", \
-  helpers.write_report(sys.argv[1], sys.argv[3:], corpus=sys.argv[2] or None, \
-                       figures_dir=None if sys.argv[2] else helpers.PROJECT_ROOT / "figures"))
+# argv: notebooks. The seeds' run writes the project's figures/ (same bytes when nothing
+# changed); another corpus keeps its own.
+REPORT_PY := import os, sys, helpers; corpus = os.environ.get("REPORT_CORPUS") or None; \
+  print("Report written to", helpers.write_report(helpers.report_folder(corpus), sys.argv[1:], \
+        corpus=corpus, figures_dir=None if corpus else helpers.PROJECT_ROOT / "figures"))
+REPORT_DIR_PY := import os, helpers; print(helpers.report_folder(os.environ.get("REPORT_CORPUS") or None))
 
-.PHONY: setup report test unit nbval lint lab notebooks bench clean
+.PHONY: setup report report-dir test unit nbval lint lab notebooks bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ setup: $(STAMP)
 ## in notebooks/ and the figures in figures/ beside it. The committed notebooks and figures/
 ## are never written.
 report: $(STAMP)
-	$(BIN)/python -c '$(REPORT_PY)' "$(REPORT_DIR)" "$(CORPUS_ABS)" $(NOTEBOOKS)
+	$(BIN)/python -c '$(REPORT_PY)' $(NOTEBOOKS)
+
+## Print the folder `make report` would write for CORPUS.
+report-dir:
+	@$(BIN)/python -c '$(REPORT_DIR_PY)'
 
 ## The tests: unit tests, strict nbval over every notebook, and lint.
 test: $(STAMP) unit nbval lint

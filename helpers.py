@@ -13,9 +13,11 @@ newsdesk.findings              findings as data (text, evidence, caveat) and the
 newsdesk.corpus                loading (notebook 01)
     schema    columns, ``CorpusWarning``, the problem log
     settings  cleaner thresholds
-    read      bytes, exports, HTML pages, folders → raw records
+    decode    bytes to text: encodings, stray bytes replaced and reported
+    read      exports, HTML pages, folders → raw records
     dates     publication dates from metadata and text
     clean     the line cleaner and its audit rows
+    language  which language an article is in (py3langid)
     cache     the Parquet cache
     load      ``load_corpus``
     audit     ``cleaning_audit``, ``load_problems`` and other views of the load
@@ -43,7 +45,9 @@ from newsdesk.corpus.audit import *
 from newsdesk.corpus.cache import *
 from newsdesk.corpus.clean import *
 from newsdesk.corpus.dates import *
+from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
+from newsdesk.corpus.language import *
 from newsdesk.corpus.load import *
 from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *

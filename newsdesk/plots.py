@@ -13,6 +13,7 @@ from newsdesk.corpus.describe import UNDATED
 from newsdesk.overlap.settings import NETWORK_RELATIONS
 from newsdesk.pipeline import BENCH_STAGES
 from newsdesk.terms.settings import HEATMAP_ANNOTATE_CELLS, Z_95
+from newsdesk.text import spreadsheet_safe
 
 __all__ = [
     "display_saved",
@@ -27,6 +28,26 @@ __all__ = [
     "plot_term_trends",
     "save_figure",
 ]
+
+
+def _plain(text: object) -> str:
+    """Untrusted text as matplotlib plain text: every ``$`` escaped, so no mathtext is parsed
+    ("US$1.5bn to S$2bn" is drawn as written, "deal_$5bn_$2bn" does not raise)."""
+    return str(text).replace("$", r"\$")
+
+
+
+
+def _neutralise_cells(data: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula, prefixed with ``'``.
+
+    Only text columns change; numbers (negative ones included) are written as they are.
+    """
+    safe = data.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(spreadsheet_safe)
+    return safe
 
 
 def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by article"):
@@ -46,16 +67,16 @@ def plot_term_heatmap(data: pd.DataFrame, title: str = "Top TF-IDF terms by arti
     grid = data.pivot(index="term", columns="doc_id", values="tfidf").loc[terms, docs].to_numpy()
     image = ax.imshow(grid, cmap="Blues", vmin=0, aspect="auto")
     labels = data.drop_duplicates("doc_id").set_index("doc_id").loc[docs, "label"]
-    ticks = ["\n".join(textwrap.fill(part, 16) for part in lb.split(" · ")) for lb in labels]
+    ticks = [_plain("\n".join(textwrap.fill(part, 16) for part in lb.split(" · "))) for lb in labels]
     ax.set_xticks(range(len(docs)), ticks, fontsize=8 if len(docs) <= 10 else 6)
-    ax.set_yticks(range(len(terms)), terms, fontsize=8 if len(terms) <= 20 else 6)
+    ax.set_yticks(range(len(terms)), [_plain(t) for t in terms], fontsize=8 if len(terms) <= 20 else 6)
     ax.xaxis.tick_top()
     for (i, j), value in np.ndenumerate(grid):
         if value > 0 and grid.size <= HEATMAP_ANNOTATE_CELLS:
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
                     color="white" if value > 0.6 * grid.max() else "#222222")
     fig.colorbar(image, ax=ax, label="TF-IDF weight", shrink=0.6)
-    ax.set_title(title, fontsize=10, pad=10)
+    ax.set_title(_plain(title), fontsize=10, pad=10)
     fig.tight_layout()
     return fig
 
@@ -86,7 +107,7 @@ def plot_term_trends(trends: pd.DataFrame, ncols: int = 3, max_ticks: int = 8):
         if UNDATED in part.index and part.loc[UNDATED, "n_docs"] > 0:
             ax.plot([x[UNDATED]], [per_1000.loc[UNDATED]], marker="o", markersize=5,
                     markerfacecolor="white", color="#888888", linestyle="none")
-        ax.set_title(term, fontsize=10)
+        ax.set_title(_plain(term), fontsize=10)
         ticks = dated[::step] + ([UNDATED] if UNDATED in part.index else [])
         ax.set_xticks([x[p] for p in ticks], ticks, rotation=45, ha="right", fontsize=7)
         ax.set_ylim(bottom=0)
@@ -125,14 +146,14 @@ def plot_contrast(data: pd.DataFrame, label_a: str, label_b: str):
         same = part.groupby(["total", "z"], sort=True)["term"].agg(", ".join).reset_index()
         for i, (total, z, terms) in enumerate(zip(same["total"], same["z"], same["term"],
                                                   strict=True)):
-            ax.annotate(textwrap.fill(terms, 28), (total, z), xytext=(5, 6 * (i % 2) - 3),
+            ax.annotate(_plain(textwrap.fill(terms, 28)), (total, z), xytext=(5, 6 * (i % 2) - 3),
                         textcoords="offset points", fontsize=7, color=color, va=va)
     for level in (Z_95, -Z_95):
         ax.axhline(level, color="#888888", linewidth=0.7, linestyle="--")
     ax.axhline(0, color="#444444", linewidth=0.6)
     ax.set_xscale("log")
     ax.set_xlabel("count in both groups (log scale)")
-    ax.set_ylabel(f"z-score  (+ {label_a} · − {label_b})")
+    ax.set_ylabel(_plain(f"z-score  (+ {label_a} · − {label_b})"))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -147,7 +168,7 @@ def plot_stance_bars(table: pd.DataFrame, labels: pd.Series | list | None = None
     articles = table
     import matplotlib.pyplot as plt
 
-    names = list(labels) if labels is not None else list(articles["doc_id"])
+    names = [_plain(n) for n in (labels if labels is not None else articles["doc_id"])]
     y = np.arange(len(articles))
     fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(articles), 1) + 1.6), layout="constrained")
     ax.barh(y, -articles["n_against"].to_numpy(), color="#b2182b", label="against: controls fail")
@@ -189,7 +210,7 @@ def plot_article_network(graph, labels: dict[str, str] | None = None):
         nx.draw_networkx_edges(graph, positions, edgelist=edges, width=widths, ax=ax,
                                edge_color=_RELATION_COLOURS[relation])
     nx.draw_networkx_nodes(graph, positions, nodelist=nodes, node_color="#1f5f8b", node_size=500, ax=ax)
-    nx.draw_networkx_labels(graph, positions, labels={n: (labels or {}).get(n, n) for n in nodes},
+    nx.draw_networkx_labels(graph, positions, labels={n: _plain((labels or {}).get(n, n)) for n in nodes},
                             font_size=8, font_color="white", ax=ax)
     handles = [Line2D([0], [0], color=_RELATION_COLOURS[r], lw=3, label=r) for r in NETWORK_RELATIONS]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 0), frameon=False, fontsize=8, ncol=2)
@@ -212,8 +233,9 @@ def plot_speaker_matrix(matrix: pd.DataFrame):
         return fig
     shown = np.where(values > 0, values, np.nan)
     image = ax.imshow(shown, cmap="Oranges", vmin=0, aspect="auto")
-    ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=90 if len(matrix.columns) > 12 else 0)
-    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=8)
+    ax.set_xticks(range(len(matrix.columns)), [_plain(c) for c in matrix.columns],
+                  rotation=90 if len(matrix.columns) > 12 else 0)
+    ax.set_yticks(range(len(matrix)), [_plain(i) for i in matrix.index], fontsize=8)
     if values.size and values.size <= 600:
         for (r, c), value in np.ndenumerate(values):
             if value > 0:
@@ -271,13 +293,14 @@ def save_figure(fig, data: pd.DataFrame, stem: str, figures_dir: str | Path) -> 
     """Write ``<stem>.png`` and ``<stem>.csv`` (the plotted data) into ``figures_dir``.
 
     Returns the PNG path. The PNG carries no timestamp or software metadata, so the same
-    figure writes the same bytes.
+    figure writes the same bytes. Text cells starting with ``= + - @`` (or a tab or carriage
+    return) get a leading ``'`` so that a spreadsheet shows them instead of running them.
     """
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png = folder / f"{stem}.png"
     fig.savefig(png, dpi=_FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
-    data.to_csv(folder / f"{stem}.csv", index=False, lineterminator="\n")
+    _neutralise_cells(data).to_csv(folder / f"{stem}.csv", index=False, lineterminator="\n")
     return png
 
 
@@ -298,7 +321,7 @@ def plot_length_before_after(lengths: pd.DataFrame, labels: pd.Series | None = N
     """Grouped horizontal bars of raw vs clean words per article; returns the figure."""
     import matplotlib.pyplot as plt
 
-    names = labels if labels is not None else lengths["doc_id"]
+    names = [_plain(n) for n in (labels if labels is not None else lengths["doc_id"])]
     y = np.arange(len(lengths))
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(lengths) + 1.2))
     ax.barh(y - 0.2, lengths["raw_words"], height=0.4, label="raw file", color="#bbbbbb")

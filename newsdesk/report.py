@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
 import warnings
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "notebook_summary",
     "plain_markdown",
     "render_index",
+    "report_folder",
     "report_notebooks",
     "thumbnail_data_uri",
     "write_executed_notebook",
@@ -60,6 +62,33 @@ CELL_TIMEOUT = 1200  # seconds one notebook cell may run while the report is bui
 
 _MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARK_RE = re.compile(r"\*\*|__|`|(?<!\w)[*_]|[*_](?!\w)")
+
+
+_RESERVED_FOLDERS = {"notebooks", "figures", "screenshots", "data"}  # a report's own subfolders
+_FOLDER_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")  # anything else in a corpus name becomes "_"
+
+
+def report_folder(corpus: str | Path | None, reports: str | Path = "reports") -> Path:
+    """The folder ``make report`` writes for a corpus: ``reports`` itself for the seeds
+    (``None`` or ""), else ``reports/<name>``, always one level below ``reports``.
+
+    ``<name>`` is the folder's name, or a file's name with its suffix after a dash
+    (``x.csv`` → ``x-csv``, ``x.jsonl`` → ``x-jsonl``), with every character outside
+    ``A-Z a-z 0-9 . _ -`` written ``_``. A name that would be empty (``/``) becomes ``corpus``;
+    one that is a report subfolder (``figures``) or starts with a dot or dash gets ``corpus-``
+    in front. The path is only named, never read.
+    """
+    if corpus is None or str(corpus) == "":
+        return Path(reports)
+    path = Path(str(corpus)).expanduser()
+    path = Path(os.path.abspath(path))
+    name = f"{path.stem}-{path.suffix.lstrip('.').lower()}" if path.suffix else path.name
+    name = _FOLDER_NAME_RE.sub("_", name).strip("_")
+    if not name:
+        name = "corpus"
+    elif name in _RESERVED_FOLDERS or name.startswith((".", "-")):
+        name = f"corpus-{name.lstrip('.-') or 'dots'}"
+    return Path(reports) / name
 
 
 def report_notebooks(folder: str | Path = PROJECT_ROOT / "notebooks") -> list[Path]:
@@ -300,7 +329,8 @@ def write_executed_notebook(source: str | Path, dest: str | Path, *, figures: st
     default paths hold. ``figures`` replaces the ``FIGURES`` parameter and ``corpus``, when
     given, the ``CORPUS`` parameter (both as absolute paths). Figures are drawn with the inline
     backend whatever ``MPLBACKEND`` says, so they show in the page. ``timeout`` is in seconds
-    per cell. Raises ``RuntimeError`` naming the notebook, with papermill's last lines, when a
+    per cell. The copy carries no timestamps or random cell ids, so a rerun writes the same
+    bytes. Raises ``RuntimeError`` naming the notebook, with papermill's last lines, when a
     cell fails.
     """
     import os
@@ -322,7 +352,34 @@ def write_executed_notebook(source: str | Path, dest: str | Path, *, figures: st
         detail = "\n".join([*where[:1], *where[-2:], *lines[-1:]])
         raise RuntimeError(f"{source.name} failed while building the report; the copy executed up "
                            f"to the error is {dest}\n{detail}")
+    _make_reproducible(dest)
     return dest
+
+
+_RUN_KEYS = ("start_time", "end_time", "duration")  # papermill's clock readings, run to run
+
+
+def _make_reproducible(path: Path) -> None:
+    """Rewrite an executed notebook without what changes from run to run: papermill's start,
+    end and duration (notebook and cells), the kernel's execution timestamps, and random
+    cell ids (papermill's injected cell gets ``injected-parameters``; a cell without an id
+    gets ``cell-NNN``). The same inputs then give the same bytes."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for key in _RUN_KEYS:
+        nb.metadata.get("papermill", {}).pop(key, None)
+    seen: set[str] = set()
+    for number, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        for key in _RUN_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+        elif not cell.get("id") or cell.id in seen:
+            cell.id = f"cell-{number:03d}"
+        seen.add(cell.id)
+    nbformat.write(nb, path)
 
 
 def _write_report_index(report_dir: str | Path, pages: list[dict], corpus: pd.DataFrame, *,

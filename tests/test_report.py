@@ -286,15 +286,13 @@ def test_write_report_runs_findings_last_shows_it_first_and_drops_stale_pages(tm
 # --- the Makefile --------------------------------------------------------------------------
 
 
-def test_make_report_with_corpus_writes_under_reports_name(tmp_path):
+def test_make_report_passes_the_corpus_as_data_not_as_command_text(tmp_path):
     corpus = tmp_path / "my_articles"
     corpus.mkdir()
     dry = subprocess.run(["make", "-n", "report", f"CORPUS={corpus}"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
-    assert '"reports/my_articles"' in dry and f'"{corpus}"' in dry and "write_report" in dry
-    dry = subprocess.run(["make", "-n", "report"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
-    assert '"reports" ""' in dry
+    assert "helpers.report_folder(corpus)" in dry and "write_report" in dry
+    assert str(corpus) not in dry  # it travels in the environment (REPORT_CORPUS)
 
 
 # --- a whole report for a corpus with hostile text ------------------------------------------
@@ -349,3 +347,46 @@ def test_untrusted_index_states_span_and_count(untrusted):
     cards = soup.select(".report-card")
     assert len(cards) == len(helpers.report_notebooks())
     assert all(card.select_one(".report-thumb img, .report-nofigure") for card in cards)
+
+
+# --- reproducible builds ---------------------------------------------------------------------
+
+
+def folder_digests(folder) -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_report_builds_are_byte_identical(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Chipmakers in China face new limits on what they can buy.\n"
+                                  "Officials said the rules take effect next month.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("Nvidia said it would comply with the new export rules.\n",
+                                  encoding="utf-8")
+    params = nbformat.v4.new_code_cell('CORPUS = "../seeds"\nFIGURES = "../figures"')
+    params.metadata["tags"] = ["parameters"]
+    code = nbformat.v4.new_code_cell(
+        "import helpers\n"
+        "corpus = helpers.load_corpus(CORPUS)\n"
+        "lengths = helpers.length_before_after(corpus)\n"
+        "fig = helpers.plot_length_before_after(lengths)\n"
+        "png = helpers.save_figure(fig, lengths, '01-lengths', FIGURES)\n"
+        "helpers.display_saved(png)\n"
+        "lengths")
+    source = tmp_path / "nbs" / "01_lengths.ipynb"
+    source.parent.mkdir()
+    nbformat.write(notebook([nbformat.v4.new_markdown_cell("# Lengths\n\nHow long is each?"),
+                             params, code]), source)
+    out = tmp_path / "report"
+    helpers.write_report(out, [source], corpus=corpus)
+    first = folder_digests(out)
+    helpers.write_report(out, [source], corpus=corpus)
+    assert "notebooks/01_lengths.ipynb" in first and "figures/01-lengths.png" in first
+    assert folder_digests(out) == first
+    executed = nbformat.read(out / "notebooks" / "01_lengths.ipynb", as_version=4)
+    assert "start_time" not in executed.metadata["papermill"]
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert [c.id for c in injected] == ["injected-parameters"]

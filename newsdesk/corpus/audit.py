@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from newsdesk.corpus.schema import AUDIT_COLUMNS, PROBLEM_COLUMNS
-from newsdesk.text import word_count
+from newsdesk.text import split_lines, word_count
 
 __all__ = [
     "audit_by_reason",
@@ -44,7 +44,7 @@ def audit_summary(corpus: pd.DataFrame) -> pd.DataFrame:
     audit = cleaning_audit(corpus)
     dropped = audit.groupby("doc_id").size()
     raw = corpus.set_index("doc_id")["raw_text"].map(
-        lambda t: sum(1 for ln in t.splitlines() if ln.strip()))
+        lambda t: sum(1 for ln in split_lines(t) if ln.strip()))
     kept = corpus.set_index("doc_id")["text"].map(lambda t: len(t.split("\n")))
     summary = pd.DataFrame({"raw_lines": raw, "kept_lines": kept,
                             "dropped_lines": dropped.reindex(raw.index, fill_value=0)})

@@ -17,7 +17,7 @@ __all__ = [
     "write_cached_corpus",
 ]
 
-_CACHE_VERSION = "1"  # bump when cleaning changes in a way the rules file does not show
+_CACHE_VERSION = "2"  # bump when cleaning changes in a way the rules file does not show
 
 
 def corpus_fingerprint(path: Path) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from itertools import islice
 
 import pandas as pd
@@ -24,7 +25,7 @@ from newsdesk.corpus.settings import (
     TAG_LINE_MIN_JOINS,
 )
 from newsdesk.paths import lexicon_cache, read_lexicon_table
-from newsdesk.text import WORD_RE, collapse_spaces, normalize_text
+from newsdesk.text import WORD_RE, collapse_spaces, normalize_text, split_lines
 
 __all__ = [
     "clean_lines",
@@ -47,6 +48,15 @@ def cleaning_rules(path: str | None = None) -> tuple[CleaningRule, ...]:
         CleaningRule(row.reason, re.compile(row.pattern, re.IGNORECASE), row.why)
         for row in table.itertuples()
     )
+
+
+@lru_cache(maxsize=4)
+def _combined_rules(rules: tuple[CleaningRule, ...]) -> re.Pattern:
+    """The rules as one pattern, ``(?P<r0>…)|(?P<r1>…)|…``: one match call per line instead of
+    one per rule. Alternatives are tried in order, so the named group that matched is the first
+    rule that matches, as when the rules are tried one by one."""
+    return re.compile("|".join(f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(rules)),
+                      re.IGNORECASE)
 
 
 def dominant_script(line: str) -> str | None:
@@ -104,10 +114,10 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
 
     Parameters
     ----------
-    raw_text : decoded article text, any line endings.
-    headline : the known headline; the body line equal to it is moved out as ``headline``.
-        With no headline, the first line that reads as a title (4–25 words, no closing
-        full stop) within the first three lines is taken as the headline.
+    raw_text : decoded article text; lines as :func:`split_lines` defines them.
+    headline : the known headline; the body line equal to it is moved out as ``headline``,
+        and no other line is taken for one. With no headline, the first line that reads as a
+        title (4–25 words, no closing full stop) within the first three lines is taken.
 
     Returns
     -------
@@ -116,8 +126,9 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         ``detail`` names the line a repeat copies.
         ``len(kept) + len(dropped)`` equals the number of non-blank raw lines.
     """
-    lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = split_lines(raw_text)
     rules = cleaning_rules()
+    any_rule = _combined_rules(rules)
     may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
     headline_key = line_match_key(headline) if headline else ""
     kept: list[tuple[int, str, str]] = []
@@ -128,7 +139,8 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if not line:
             continue
         key = None
-        reason = next((r.reason for r in rules if r.pattern.match(line)), None)
+        found = any_rule.match(line)
+        reason = rules[int(found.lastgroup[1:])].reason if found else None
         if reason is None and may_have_other_script and (script := dominant_script(line)):
             reason = f"other script ({script.title()})"
         if reason is None and _is_tag_line(line):
@@ -136,7 +148,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if reason is None and headline_key and (key := line_match_key(line)) == headline_key:
             reason = "repeated headline" if headline_taken else "headline"
             headline_taken = True
-        if reason is None and not headline_taken and not kept and line_no <= 3 \
+        if reason is None and not headline_key and not kept and line_no <= 3 \
                 and _reads_as_headline(line):
             reason, headline_taken = "headline", True
             headline_key = line_match_key(line)
@@ -166,17 +178,72 @@ def _drop_repeats(kept: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str
             continue
         first_seen[key] = line_no
         unique.append((line_no, line, key))
+    hosts = _containing_lines(unique)
     result: list[tuple[int, str]] = []
-    for line_no, line, key in unique:
-        host = None
-        if _has_words(line, REPEAT_MIN_WORDS):
-            host = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
-        if host is not None:
+    for index, (line_no, line, _) in enumerate(unique):
+        if index in hosts:
             dropped.append({"line_no": line_no, "text": line, "reason": "repeated text",
-                            "detail": f"contained in line {host}"})
+                            "detail": f"contained in line {hosts[index]}"})
         else:
             result.append((line_no, line))
     return result, dropped
+
+
+_GRAM = 8  # words hashed per shingle when looking for a line inside a longer line
+_GRAM_WORD_RE = re.compile(r"\w+")  # shingle words: letters and digits, so punctuation never splits them
+
+
+def _anchored_candidates(unique: list[tuple[int, str, str]], words: list[list[str]]
+                         ) -> tuple[dict[tuple[str, ...], list[int]], list[int]]:
+    """Index the lines that may stand inside a longer line (``REPEAT_MIN_WORDS`` words or more)
+    by one shingle each: the first or the last ``_GRAM`` words, whichever fewer candidates
+    share. Returns that index and the candidates too short for a shingle."""
+    shingled, short = [], []
+    for index, (_, line, _) in enumerate(unique):
+        if not _has_words(line, REPEAT_MIN_WORDS):
+            continue
+        if len(words[index]) >= _GRAM:
+            shingled.append((index, tuple(words[index][:_GRAM]), tuple(words[index][-_GRAM:])))
+        else:
+            short.append(index)
+    firsts = Counter(first for _, first, _ in shingled)
+    lasts = Counter(last for _, _, last in shingled)
+    anchors: dict[tuple[str, ...], list[int]] = {}
+    for index, first, last in shingled:
+        anchors.setdefault(first if firsts[first] <= lasts[last] else last, []).append(index)
+    return anchors, short
+
+
+def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
+    """For each line of ``REPEAT_MIN_WORDS`` words or more that stands whole inside a longer
+    line, its index in ``unique`` → the raw line number of the first such longer line.
+
+    Near-linear: each candidate is indexed by one word shingle (see
+    :func:`_anchored_candidates`); every line's shingles are intersected with that index as
+    sets (in C), and only the candidates whose shingle a line holds are searched in it as
+    substrings. Shingle words are runs of letters and digits, so a candidate is found after
+    a quote mark or before a full stop; it must start and end on whole words of its host.
+    """
+    keys = [key for _, _, key in unique]
+    words = [_GRAM_WORD_RE.findall(key) for key in keys]
+    anchors, short = _anchored_candidates(unique, words)
+    hosts: dict[int, int] = {}
+    for index in short:
+        key = keys[index]
+        found = next((n for n, _, other in unique if len(other) > len(key) and key in other), None)
+        if found is not None:
+            hosts[index] = found
+    anchor_set = set(anchors)  # set & set walks the smaller set
+    for (line_no, _, other), line_words in zip(unique, words, strict=True):  # first host wins
+        if len(line_words) < _GRAM or not anchor_set:
+            continue
+        grams = set(zip(*(line_words[k:] for k in range(_GRAM)), strict=False))
+        for gram in sorted(grams & anchor_set):
+            for index in anchors[gram]:
+                key = keys[index]
+                if index not in hosts and len(other) > len(key) and key in other:
+                    hosts[index] = line_no
+    return hosts
 
 
 def headline_from_text(raw_text: str) -> str:

@@ -5,6 +5,7 @@ article with its audit and problems.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,11 @@ import pandas as pd
 from newsdesk.corpus.audit import load_problems
 from newsdesk.corpus.cache import corpus_fingerprint, read_cached_corpus, write_cached_corpus
 from newsdesk.corpus.clean import clean_lines, line_match_key
-from newsdesk.corpus.dates import date_from_text, parse_date
+from newsdesk.corpus.dates import date_from_text, date_offset, parse_date, slash_date_order
+from newsdesk.corpus.language import foreign_language, language_name
 from newsdesk.corpus.read import records_from_folder, records_from_table
 from newsdesk.corpus.schema import AUDIT_COLUMNS, CORPUS_COLUMNS, PROBLEM_COLUMNS, LoadLog, QuietLog
-from newsdesk.corpus.settings import TABLE_CHUNK_ROWS
+from newsdesk.corpus.settings import CORPUS_LANGUAGE, TABLE_CHUNK_ROWS
 from newsdesk.parallel import map_partitions_dask
 from newsdesk.paths import PROJECT_ROOT
 from newsdesk.text import split_sentences, word_count
@@ -33,20 +35,20 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
     audit = [{"doc_id": record["doc_id"], **row} for row in dropped]
     headline = headline_meta or next((r["text"] for r in dropped if r["reason"] == "headline"), "")
     if "published" in record:
-        try:
-            published = parse_date(record["published"])
-        except ValueError as exc:
-            log.report(name, f"{exc} in metadata", "date left empty")
-            published = pd.NaT
-        basis = record.get("date_basis") or ("metadata" if pd.notna(published) else "metadata: no date")
-        if pd.isna(published) and str(record.get("published", "")).strip():
-            basis = f"unparseable date {record['published']!r} in metadata; left empty"
+        published, basis = _metadata_date(record, log)
     else:
-        published, basis = date_from_text(record["raw_text"])
+        published, basis, rejected = date_from_text(record["raw_text"])
+        if rejected:
+            log.report(name, basis, "date left empty")
+    text = "\n".join(line for _, line in kept)
+    language = foreign_language(text or record["raw_text"])
+    if language is not None:
+        log.report(name, f"not in the corpus language ({CORPUS_LANGUAGE}): detected "
+                   f"{language_name(language)}", "skipped")
+        return None, audit
     if not kept:
         log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
         return None, audit
-    text = "\n".join(line for _, line in kept)
     row = {
         "doc_id": str(record["doc_id"]),
         "file": name,
@@ -69,7 +71,63 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
     return row, audit
 
 
+def _metadata_date(record: dict, log: LoadLog) -> tuple[pd.Timestamp, str]:
+    """The publication day given in metadata (or an export column) and how it is known.
+
+    A bad value (unparseable, relative, ambiguous, outside the window) is reported naming
+    the file and the value, and left empty; a UTC offset is recorded in the basis.
+    """
+    value, dayfirst = record["published"], record.get("dayfirst")
+    try:
+        published = parse_date(value, dayfirst)
+    except ValueError as exc:
+        log.report(record["file"], f"{exc} in metadata", "date left empty")
+        return pd.NaT, f"{exc} in metadata; left empty"
+    basis = record.get("date_basis") or ("metadata" if pd.notna(published) else "metadata: no date")
+    if offset := date_offset(value, dayfirst):
+        basis += f"; '{value}' read as the publisher's local date (UTC offset {offset})"
+    return published, basis
+
+
+def _settle_date_orders(records: list[dict], log: LoadLog) -> None:
+    """Give each record the day/month order of its file's slash dates (``dayfirst``).
+
+    The order is reported once per file that has dates it decides; a file that mixes
+    day-first and month-first dates is reported and its ambiguous dates are rejected.
+    """
+    by_source: dict[str, list[str]] = {}
+    for record in records:
+        if "published" in record:
+            by_source.setdefault(record.get("date_source", record["file"]), []).append(
+                str(record["published"]))
+    orders = {}
+    for source, values in sorted(by_source.items()):
+        dayfirst, evidence = slash_date_order(values)
+        orders[source] = dayfirst
+        ambiguous = [v for v in values if _is_ambiguous_slash_date(v)]
+        if not ambiguous or not evidence:
+            continue
+        if dayfirst is None:
+            log.report(source, f"slash dates mix {evidence}", "ambiguous dates left empty")
+        else:
+            order = "day-first" if dayfirst else "month-first"
+            log.report(source, f"slash dates such as {ambiguous[0]!r} read {order}, as {evidence!r} "
+                       "in the same file can only be", f"{len(ambiguous)} ambiguous dates read {order}")
+    for record in records:
+        if "published" in record:
+            record["dayfirst"] = orders[record.get("date_source", record["file"])]
+
+
+def _is_ambiguous_slash_date(value: str) -> bool:
+    parts = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}\s*$", value)
+    return bool(parts) and int(parts.group(1)) <= 12 and int(parts.group(2)) <= 12 \
+        and parts.group(1) != parts.group(2)
+
+
 def _flag_identical_texts(rows: list[dict], log: LoadLog) -> None:
+    """Mark each row whose normalised text equals an earlier row's (``duplicate_of``)."""
+    if len(rows) < 2:
+        return  # one article has nothing to equal; its text is not hashed
     first_by_hash: dict[str, str] = {}
     for row in rows:
         digest = hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest()
@@ -167,8 +225,9 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
     else:
         raise ValueError(f"{path.name}: no such file or folder")
 
+    _settle_date_orders(records, log)
     seen_ids: set[str] = set()
-    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r["file"]))
+    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), r.get("order", 0), r["file"]))
     unique = []
     for record in ordered:
         if str(record["doc_id"]) not in seen_ids:
@@ -197,6 +256,10 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
             rows.append(row)
     _flag_identical_texts(rows, log)
 
+    if not rows:
+        n = len(log.problems)
+        reported = f"{n} problem{'s' if n != 1 else ''} reported" if n else "no .txt or .html files"
+        raise ValueError(f"no articles in {path.name or path}: {reported}")
     corpus = pd.DataFrame(rows, columns=CORPUS_COLUMNS)
     corpus["published"] = pd.to_datetime(corpus["published"]).astype("datetime64[ns]")
     corpus = corpus.sort_values("doc_id", kind="stable").reset_index(drop=True)

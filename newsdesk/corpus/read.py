@@ -12,125 +12,189 @@ from pathlib import Path
 
 import pandas as pd
 
-from newsdesk.corpus.schema import COLUMN_ALIASES, KNOWN_UNUSED_COLUMNS, METADATA_COLUMNS, LoadLog
+from newsdesk.corpus.decode import decode_bytes
+from newsdesk.corpus.schema import (
+    COLUMN_ALIASES,
+    KNOWN_UNUSED_COLUMNS,
+    METADATA_COLUMNS,
+    LoadLog,
+    QuietLog,
+)
 from newsdesk.corpus.settings import TABLE_CHUNK_ROWS
 
 __all__ = [
+    "article_files",
     "records_from_folder",
     "records_from_table",
 ]
 
-_ENCODINGS_TRIED = ("utf-8", "utf-8-sig", "cp1252")
-_BINARY_CONTROL_SHARE = 0.10  # share of control bytes above which a file is binary, not text
-
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
-
-
-def _decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode article bytes, trying UTF-8, UTF-8 with BOM, then cp1252.
-
-    Returns ``(text, encoding)``. Raises ``ValueError`` for empty, binary or undecodable
-    input; the caller adds the file name.
-    """
-    if not data.strip():
-        raise ValueError("file is empty or whitespace only")
-    sample = data[:8192]
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if b"\x00" in sample or controls / len(sample) > _BINARY_CONTROL_SHARE:
-        raise ValueError("file looks binary (NUL or control bytes), not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    for encoding in _ENCODINGS_TRIED:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(f"text is not valid in any of {', '.join(_ENCODINGS_TRIED)}")
+_ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+_HTML_SUFFIXES = (".html", ".htm")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def _read_source_bytes(path: Path, log: LoadLog) -> tuple[str, str] | None:
+    """Decoded text and encoding of one file, or ``None`` (reported) when it cannot be read.
+
+    Stray bytes replaced while decoding are reported with their lines; the file is kept.
+    """
     try:
-        return _decode_bytes(path.read_bytes())
+        text, encoding, note = decode_bytes(path.read_bytes())
     except ValueError as exc:
         log.report(path.name, str(exc), "skipped")
+        return None
     except OSError as exc:
         log.report(path.name, f"cannot be read ({exc.strerror})", "skipped")
-    return None
+        return None
+    if note:
+        log.report(path.name, note, "loaded")
+    return text, encoding
 
 
+def _json_cell(value: object) -> str:
+    """One JSON value as text: ids keep every digit (numbers are parsed as their text)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
-def _table_chunks(path: Path, chunk_rows: int):
+def _jsonl_records(lines, name: str, log: LoadLog):
+    """Records of JSONL lines (numbered from 1, blank ones skipped), every value as text.
+
+    A line that is not a JSON object is reported with its line number and skipped.
+    """
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line, parse_int=str, parse_float=str)
+        except json.JSONDecodeError as exc:
+            log.report(name, f"line {line_no} is not valid JSON ({exc.msg}, column {exc.colno})",
+                       "line skipped")
+            continue
+        if not isinstance(record, dict):
+            log.report(name, f"line {line_no} is not a JSON object", "line skipped")
+            continue
+        yield {str(k): _json_cell(v) for k, v in record.items()}
+
+
+def _batches(records, size: int):
+    batch = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield pd.DataFrame.from_records(batch)
+            batch = []
+    if batch:
+        yield pd.DataFrame.from_records(batch)
+
+
+def _read_csv(source, **kwargs):
+    """``pandas.read_csv`` as text, one chunk or all rows (``chunksize``)."""
+    found = pd.read_csv(source, dtype=str, keep_default_na=False, **kwargs)
+    if isinstance(found, pd.DataFrame):
+        return _unshift_columns(found)
+    return (_unshift_columns(chunk) for chunk in found)
+
+
+def _unshift_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Undo pandas' reading of rows one field longer than the header (a trailing comma on
+    every row) as an index plus shifted columns: the fields keep their header names and the
+    extra last field becomes the column ``Unnamed: extra``."""
+    if isinstance(table.index, pd.RangeIndex):
+        return table
+    header = list(table.columns)
+    fixed = table.reset_index(drop=False)
+    fixed.columns = [*header, "Unnamed: extra"]
+    return fixed
+
+
+def _table_chunks(path: Path, chunk_rows: int, log: LoadLog):
     """Parse a UTF-8 CSV or JSONL export in chunks of ``chunk_rows`` rows, streaming.
 
     Raises ``UnicodeDecodeError`` for text that is not UTF-8 (the caller then decodes the
-    whole file with the fallback encodings) and ``ValueError`` for malformed input.
+    whole file) and ``ValueError`` for malformed CSV.
     """
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8") as handle:
-            batch = []
-            for line in handle:
-                if line.strip():
-                    batch.append(json.loads(line))
-                if len(batch) == chunk_rows:
-                    yield _json_records(batch)
-                    batch = []
-            if batch:
-                yield _json_records(batch)
+    if path.suffix.lower() in _JSONL_SUFFIXES:
+        with path.open(encoding="utf-8", newline="") as handle:
+            lines = (line for line in handle)
+            yield from _batches(_jsonl_records(lines, path.name, log), chunk_rows)
     else:
-        yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
-                               chunksize=chunk_rows)
+        yield from _read_csv(path, encoding="utf-8", chunksize=chunk_rows)
 
 
-def _json_records(records: list) -> pd.DataFrame:
-    if not all(isinstance(r, dict) for r in records):
-        raise ValueError("every JSONL line must be a JSON object")
-    return pd.DataFrame.from_records(records)
+def _as_text_table(table: pd.DataFrame) -> pd.DataFrame:
+    return table.astype(object).where(table.notna(), "").astype(str)
 
 
 def _read_table(path: Path, log: LoadLog, chunk_rows: int = TABLE_CHUNK_ROWS) -> pd.DataFrame | None:
     """Read a CSV or JSONL file into strings, reporting any failure by file name.
 
     A UTF-8 file without a byte-order mark is parsed in chunks as it is read; any other
-    file is decoded whole (UTF-8 with BOM, then cp1252) and parsed at once.
+    file is decoded whole (see :func:`decode_bytes`) and parsed at once. A byte-order mark
+    is not a problem in a table. JSONL lines that do not parse are skipped one by one.
     """
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
-        if head.strip() and not head.startswith(b"\xef\xbb\xbf"):
-            _decode_bytes(head)  # empty and binary files are reported as before
-            chunks = list(_table_chunks(path, chunk_rows))
+        if head.strip() and not head.startswith(b"\xef\xbb\xbf") and decode_bytes(head)[1] == "utf-8":
+            quiet = QuietLog(strict=False)
+            chunks = list(_table_chunks(path, chunk_rows, quiet))
+            for problem in quiet.problems:
+                log.report(**problem)
             if not chunks:
-                raise ValueError("no rows")
-            table = pd.concat(chunks, ignore_index=True)
-            return table.astype(object).where(table.notna(), "").astype(str)
+                return pd.DataFrame()
+            return _as_text_table(pd.concat(chunks, ignore_index=True))
     except (UnicodeDecodeError, ValueError, pd.errors.ParserError, csv.Error, OSError):
         pass  # decoded whole below, which reports the problem by name
     decoded = _read_source_bytes(path, log)
     if decoded is None:
         return None
     text, encoding = decoded
-    if encoding != "utf-8":
+    if encoding not in ("utf-8", "utf-8-sig"):
         log.report(path.name, f"not UTF-8; decoded as {encoding}", "loaded")
     try:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            records = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
-            if not all(isinstance(r, dict) for r in records):
-                raise ValueError("every JSONL line must be a JSON object")
+        if path.suffix.lower() in _JSONL_SUFFIXES:
+            records = list(_jsonl_records(text.split("\n"), path.name, log))
             table = pd.DataFrame.from_records(records)
         else:
-            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            table = _read_csv(io.StringIO(text))
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
     except (ValueError, pd.errors.ParserError, csv.Error) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         log.report(path.name, f"malformed {path.suffix.lstrip('.').upper()}: {first_line}", "skipped")
         return None
-    return table.astype(object).where(table.notna(), "").astype(str)
+    return _as_text_table(table)
+
+
+def _lower_case_columns(table: pd.DataFrame, name: str, log: LoadLog) -> pd.DataFrame:
+    """Columns renamed to lower case. When names differ only in case (``Text``, ``text``) the
+    one already in lower case, else the first, is used and the others are reported. An
+    unnamed empty column (a trailing comma on every line) is dropped."""
+    groups: dict[str, list[str]] = {}
+    for column in table.columns:
+        if str(column).startswith("Unnamed: ") and not table[column].str.strip().any():
+            continue
+        groups.setdefault(str(column).strip().lower(), []).append(column)
+    keep = {}
+    for lower, columns in groups.items():
+        used = next((c for c in columns if c == lower), columns[0])
+        keep[used] = lower
+        others = [c for c in columns if c != used]
+        if others:
+            log.report(name, f"columns {' and '.join(repr(c) for c in columns)} differ only in case; "
+                       f"{used!r} used, {', '.join(repr(c) for c in others)} ignored", "ignored columns")
+    return table[list(keep)].rename(columns=keep)
 
 
 def _map_columns(table: pd.DataFrame, name: str, log: LoadLog) -> pd.DataFrame | None:
     """Rename export columns to ours; report unknown columns and a missing text column."""
-    lower = {c: c.strip().lower() for c in table.columns}
-    table = table.rename(columns=lower)
+    table = _lower_case_columns(table, name, log)
     chosen = {}
     for ours, aliases in COLUMN_ALIASES.items():
         found = next((a for a in aliases if a in table.columns), None)
@@ -146,9 +210,6 @@ def _map_columns(table: pd.DataFrame, name: str, log: LoadLog) -> pd.DataFrame |
     if unknown:
         log.report(name, f"unknown columns ignored: {', '.join(unknown)}", "ignored columns")
     return table[list(chosen)].rename(columns=chosen)
-
-
-_HTML_SUFFIXES = (".html", ".htm")
 
 
 def _extract_html(page: str) -> dict:
@@ -175,15 +236,60 @@ def _extract_html(page: str) -> dict:
     }
 
 
+def _symlink_problem(entry: Path, root: Path) -> str:
+    """Why a symlink in the corpus folder cannot be read ("" when it can): broken, a loop,
+    or pointing outside the folder (``root``, resolved)."""
+    try:
+        target = entry.resolve(strict=True)
+    except FileNotFoundError:
+        return "broken symlink (its target does not exist)"
+    except (OSError, RuntimeError):
+        return "symlink loop"
+    if root not in target.parents:
+        return "symlink points outside the corpus folder"
+    return ""
+
+
+def article_files(folder: Path, log: LoadLog) -> list[Path]:
+    """The ``.txt`` / ``.html`` / ``.htm`` files directly in ``folder``, sorted by name.
+
+    Entries that look like articles but are not read are reported one by one: hidden files
+    (``.txt``), broken or looping symlinks, symlinks that point outside the folder, and
+    subfolders (only files directly in the folder are read). Other files are ignored.
+    """
+    root = folder.resolve()
+    files = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        is_article = entry.name.lower().endswith(_ARTICLE_SUFFIXES)
+        if entry.is_symlink() and (problem := _symlink_problem(entry, root)):
+            if is_article or problem != "symlink points outside the corpus folder":
+                log.report(entry.name, problem, "skipped")
+            continue
+        if entry.is_dir():
+            if not entry.name.startswith("."):
+                inside = sum(1 for p in entry.rglob("*") if p.name.lower().endswith(_ARTICLE_SUFFIXES))
+                log.report(entry.name, f"subfolder with {inside} article files ignored; only files "
+                           "directly in the corpus folder are read", "skipped")
+            continue
+        if not is_article:
+            continue
+        if entry.name.startswith("."):
+            log.report(entry.name, "hidden file (name starts with a dot)", "skipped")
+        elif entry.is_file():
+            files.append(entry)
+    return files
+
+
 def records_from_folder(folder: Path, log: LoadLog) -> list[dict]:
+    """Raw records of the article files directly in ``folder`` (see :func:`article_files`),
+    with their rows of ``metadata.csv`` when it exists."""
     metadata = _read_metadata(folder, log)
-    files = sorted(p for p in folder.iterdir()
-                   if p.suffix.lower() in (".txt", *_HTML_SUFFIXES) and p.is_file())
+    files = article_files(folder, log)
     names = {p.name for p in files}
     for name in sorted(set(metadata) - names):
         log.report(name, "listed in metadata.csv but the file is missing", "row ignored")
     records = []
-    for path in files:
+    for order, path in enumerate(files):
         meta = metadata.get(path.name)
         if metadata and meta is None:
             log.report(path.name, "file has no row in metadata.csv", "loaded with text-derived metadata")
@@ -193,7 +299,8 @@ def records_from_folder(folder: Path, log: LoadLog) -> list[dict]:
         raw_text, encoding = decoded
         if encoding != "utf-8":
             log.report(path.name, f"not UTF-8; decoded as {encoding}", "loaded")
-        record = {"file": path.name, "raw_text": raw_text, "encoding": encoding, "doc_id": path.stem}
+        record = {"file": path.name, "raw_text": raw_text, "encoding": encoding, "doc_id": path.stem,
+                  "order": order}
         if path.suffix.lower() in _HTML_SUFFIXES:
             extracted = _extract_html(raw_text)
             if not extracted["raw_text"].strip():
@@ -201,6 +308,8 @@ def records_from_folder(folder: Path, log: LoadLog) -> list[dict]:
                 continue
             record.update({k: v for k, v in extracted.items() if v or k == "published"})
         record.update(meta or {})
+        if meta and "published" in meta:
+            record["date_source"] = "metadata.csv"
         records.append(record)
     return records
 
@@ -212,7 +321,7 @@ def _read_metadata(folder: Path, log: LoadLog) -> dict[str, dict]:
     table = _read_table(path, log)
     if table is None:
         return {}
-    table.columns = [c.strip().lower() for c in table.columns]
+    table = _lower_case_columns(table, path.name, log)
     if "file" not in table.columns:
         log.report(path.name, f"no 'file' column; found {', '.join(table.columns)}", "ignored")
         return {}
@@ -234,6 +343,10 @@ def records_from_table(path: Path, log: LoadLog, chunk_rows: int = TABLE_CHUNK_R
     table = _read_table(path, log, chunk_rows)
     if table is None:
         return []
+    if table.empty:
+        log.report(path.name, "no rows below the header" if len(table.columns) else "no rows",
+                   "skipped")
+        return []
     mapped = _map_columns(table, path.name, log)
     if mapped is None:
         return []
@@ -244,6 +357,6 @@ def records_from_table(path: Path, log: LoadLog, chunk_rows: int = TABLE_CHUNK_R
             log.report(path.name, f"row {i + 1} (doc_id {doc_id}) has empty text", "row skipped")
             continue
         row.update(doc_id=doc_id, file=f"{path.name}#row{i + 1}", raw_text=row.pop("text"),
-                   encoding="")
+                   encoding="", date_source=path.name, order=i)
         records.append(row)
     return records

@@ -46,7 +46,12 @@ def kwic(corpus: pd.DataFrame, term: str, width: int = 60) -> pd.DataFrame:
     DataFrame ``doc_id, left, match, right``: ``match`` is the text as written in the clean
     article; ``left``/``right`` are up to ``width`` characters either side, line breaks
     shown as spaces. Rows in corpus order, then by position. No rows when nothing matches.
+    Raises ``ValueError`` naming ``term`` or ``width`` when it is not a str / an int ≥ 0.
     """
+    if not isinstance(term, str):
+        raise ValueError(f"term must be a word or phrase (a str), not {term!r}")
+    if isinstance(width, bool) or not isinstance(width, int) or width < 0:
+        raise ValueError(f"width must be a whole number of characters, 0 or more, not {width!r}")
     columns = ["doc_id", "left", "match", "right"]
     words = _QUERY_WORD_RE.findall(normalize_text(term))
     if not words:

@@ -4,6 +4,7 @@ distinctive terms per article or group, and the heatmap's data.
 
 from __future__ import annotations
 
+import numbers
 import re
 import unicodedata
 from collections import Counter
@@ -229,8 +230,11 @@ def top_terms(corpus: pd.DataFrame, n: int = TOP_TERMS_N, model: TermModel | Non
     DataFrame ``doc_id, rank, term, tfidf, doc_freq``: ``rank`` from 1, ``tfidf`` the
     article's L2-normalised TF-IDF weight (0–1, unitless), ``doc_freq`` the number of
     articles containing the term, so a "distinctive" term shared by every article shows.
-    Rows in corpus order, then rank; ties broken alphabetically.
+    Rows in corpus order, then rank; ties broken alphabetically. Raises ``ValueError``
+    naming ``n`` when it is not a whole number of 1 or more.
     """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"n must be a whole number of terms, 1 or more, not {n!r}")
     model = term_model_for(corpus, model)
     df = _doc_freq(model)
     rows = [

@@ -49,6 +49,18 @@ def _term_column(model: TermModel, term: str) -> int:
     return int(model.vectorizer.vocabulary_.get(analyzed, -1))
 
 
+def _checked_freq(freq: object) -> str:
+    """``freq`` as a pandas period alias (``PERIOD_ALIASES`` applied); ``ValueError`` naming it
+    when pandas has no such period."""
+    alias = PERIOD_ALIASES.get(freq, freq) if isinstance(freq, str) else freq
+    try:
+        pd.Period("2025-01-01", freq=alias)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(f"freq {freq!r} is not a period pandas knows; use 'D', 'W', 'W-MON', "
+                         "'M', 'Q' or 'Y'") from None
+    return alias
+
+
 def term_trends(corpus: pd.DataFrame, terms: list[str] | None = None, freq: str = "W",
                 model: TermModel | None = None, n_terms: int = TREND_TERMS_N) -> pd.DataFrame:
     """Each term's share of the words written in each period.
@@ -72,11 +84,12 @@ def term_trends(corpus: pd.DataFrame, terms: list[str] | None = None, freq: str 
     Periods run from the first to the last dated article with empty periods included
     (``n_docs`` 0), in time order; the last period is ``undated``, holding the articles
     without a date (``n_docs`` 0 when there are none). Terms keep the order given.
+    Raises ``ValueError`` naming ``freq`` when it is not a period alias.
     """
     from scipy import sparse
 
+    freq = _checked_freq(freq)
     model = term_model_for(corpus, model)
-    freq = PERIOD_ALIASES.get(freq, freq)
     terms = corpus_top_terms(model, n_terms) if terms is None else [str(t) for t in terms]
     columns = ["period", "term", "share", "n_docs", "n_docs_with_term", "count", "n_tokens"]
     cols = [_term_column(model, t) for t in terms]

@@ -209,8 +209,9 @@ def test_unknown_metadata_columns_are_named(tmp_path):
 
 def test_csv_without_a_text_column_is_reported(tmp_path):
     path = write(tmp_path, "export.csv", "title,when\nA headline,2025-01-27\n")
-    corpus, messages = load_quietly(path)
-    assert corpus.empty
+    with pytest.warns(helpers.CorpusWarning) as caught, pytest.raises(ValueError, match="^no articles in"):
+        helpers.load_corpus(path)
+    messages = [str(w.message) for w in caught]
     assert len(messages) == 1 and messages[0].startswith("export.csv: no article text column")
     with pytest.raises(ValueError, match=r"^export\.csv: no article text column"):
         helpers.load_corpus(path, strict=True)
@@ -218,8 +219,9 @@ def test_csv_without_a_text_column_is_reported(tmp_path):
 
 def test_malformed_csv_is_reported_by_file_name(tmp_path):
     path = write(tmp_path, "broken.csv", 'id,text\n1,"an unterminated quote\n2,next row\n')
-    corpus, messages = load_quietly(path)
-    assert corpus.empty
+    with pytest.warns(helpers.CorpusWarning) as caught, pytest.raises(ValueError, match="^no articles in"):
+        helpers.load_corpus(path)
+    messages = [str(w.message) for w in caught]
     assert len(messages) == 1 and messages[0].startswith("broken.csv: malformed CSV")
 
 
@@ -281,13 +283,13 @@ def test_headline_is_the_first_line_only_when_it_reads_as_a_title():
 
 
 def test_date_from_text_uses_full_dates_only():
-    stamp, basis = helpers.date_from_text("Published January 28, 2025\n" + BODY)
+    stamp, basis, _ = helpers.date_from_text("Published January 28, 2025\n" + BODY)
     assert stamp == pd.Timestamp("2025-01-28")
     assert "January 28, 2025" in basis and "line 1" in basis
-    stamp, basis = helpers.date_from_text("Wednesday, May 14\n" + BODY)
+    stamp, basis, _ = helpers.date_from_text("Wednesday, May 14\n" + BODY)
     assert pd.isna(stamp)
     assert "yearless 'Wednesday, May 14'" in basis
-    stamp, basis = helpers.date_from_text("On Monday, the president spoke.\n")
+    stamp, basis, _ = helpers.date_from_text("On Monday, the president spoke.\n")
     assert pd.isna(stamp) and basis.startswith("no full date")
 
 
