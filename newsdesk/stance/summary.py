@@ -48,8 +48,9 @@ def _labelled(loao: pd.DataFrame, n_docs: int, upper_bound: bool) -> Finding:
     text = (f"On the {number_words(n_docs, 'labelled article')}, trained without the article it "
             f"labels (leave one article out), the method scores F_avg {_score(loao)}; "
             f"the interval resamples whole articles.")
-    caveat = ("An upper bound: the rule lexicon, one of the model's features, was written beside "
-              "these articles." if upper_bound else "")
+    caveat = ("An upper bound: the target rules were written beside these articles, and the "
+              "codebook the training sentences follow quotes them." if upper_bound
+              else "")
     return Finding(text, loao, caveat)
 
 

@@ -206,3 +206,14 @@ def test_trailing_comma_on_every_row_keeps_the_text(tmp_path, header):
     assert corpus["doc_id"].tolist() == ["1", "2"]
     assert corpus.loc[0, "headline"] == "Curbs"
     assert messages == []
+
+
+def test_other_files_linked_from_outside_are_ignored_but_broken_links_are_named(tmp_path):
+    corpus_dir = tmp_path / "c"
+    write(corpus_dir, "a.txt", BODY)
+    write(tmp_path, "readme.md", "A note kept outside the corpus folder.\n")
+    (corpus_dir / "notes.md").symlink_to(tmp_path / "readme.md")
+    (corpus_dir / "gone.md").symlink_to(corpus_dir / "missing.md")
+    corpus, messages = load_quietly(corpus_dir)
+    assert corpus["doc_id"].tolist() == ["a"]
+    assert messages == ["gone.md: broken symlink (its target does not exist) (skipped)"]
