@@ -20,7 +20,7 @@ LAYERS = [
     ("newsdesk.corpus",),
     ("newsdesk.speakers",),
     ("newsdesk.terms", "newsdesk.stance", "newsdesk.overlap"),
-    ("newsdesk.pipeline",),
+    ("newsdesk.pipeline", "newsdesk.scaling"),
     ("newsdesk.plots", "newsdesk.synthetic"),
     ("newsdesk.report",),
 ]
