@@ -38,6 +38,8 @@ newsdesk.scaling               the scaling notebook's computed findings (``scali
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
 newsdesk.report                the stakeholder HTML report
+newsdesk.report_pages          what a page leaves out (an nbconvert preprocessor)
+newsdesk.report_findings       the key findings that open the report index
 
 Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
 ``display_*``).
@@ -72,6 +74,8 @@ from newsdesk.paths import *
 from newsdesk.pipeline import *
 from newsdesk.plots import *
 from newsdesk.report import *
+from newsdesk.report_findings import *
+from newsdesk.report_pages import *
 from newsdesk.scaling import *
 from newsdesk.speakers import *
 from newsdesk.stance.aggregate import *

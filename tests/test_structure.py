@@ -22,7 +22,7 @@ LAYERS = [
     ("newsdesk.terms", "newsdesk.stance", "newsdesk.overlap"),
     ("newsdesk.pipeline", "newsdesk.scaling"),
     ("newsdesk.plots", "newsdesk.synthetic"),
-    ("newsdesk.report",),
+    ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings"),
 ]
 
 
