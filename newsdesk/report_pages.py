@@ -60,14 +60,23 @@ def tidy_table_html(table_html: str) -> str:
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
 
 
+def _parameter_cells(cells) -> list[int]:
+    """Positions of the cells tagged ``parameters``."""
+    return [i for i, cell in enumerate(cells) if "parameters" in cell.get("metadata", {}).get("tags", [])]
+
+
 class ReportPagePreprocessor(Preprocessor):
-    """Drops cells tagged with one of ``HIDDEN_TAGS`` and every output written to stderr
+    """Drops cells tagged with one of ``HIDDEN_TAGS``, the markdown cell that introduces the
+    parameters cell (its Configuration heading; never the title cell), every output written to stderr
     (warnings belong in the problems table, and they show local paths), and tidies pandas
     tables with :func:`tidy_table_html`."""
 
     def preprocess(self, nb, resources):
-        nb.cells = [cell for cell in nb.cells
-                    if not HIDDEN_TAGS.intersection(cell.get("metadata", {}).get("tags", []))]
+        hidden = {i for i, cell in enumerate(nb.cells)
+                  if HIDDEN_TAGS.intersection(cell.get("metadata", {}).get("tags", []))}
+        hidden |= {i - 1 for i in _parameter_cells(nb.cells)
+                   if i > 1 and nb.cells[i - 1].cell_type == "markdown"}
+        nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in hidden]
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):

@@ -42,10 +42,12 @@ def test_hidden_cells_and_warnings_leave_the_page():
                      nbformat.v4.new_output("stream", name="stdout", text="5 articles\n"),
                      nbformat.v4.new_output("execute_result", data={"text/html": table()._repr_html_()},
                                             execution_count=1)]
-    nb.cells = [hidden, params, shown]
+    title = nbformat.v4.new_markdown_cell("# Title")
+    intro = nbformat.v4.new_markdown_cell("## Setup")
+    nb.cells = [title, hidden, intro, params, shown]
     out, _ = ReportPagePreprocessor().preprocess(nb, {})
-    assert [c.source for c in out.cells] == ["corpus"]
-    outputs = out.cells[0].outputs
+    assert [c.source for c in out.cells] == ["# Title", "corpus"]
+    outputs = out.cells[1].outputs
     assert [o.get("name") for o in outputs] == ["stdout", None]
     assert "<th>0</th>" not in outputs[1]["data"]["text/html"]
 

@@ -23,10 +23,9 @@ _TOP_REASONS = 3  # reasons named for the article that lost most
 
 
 def _ids(values: list[str]) -> str:
-    """Up to ``_MAX_LISTED`` untrusted ids or names, comma-separated, then "and N more"."""
+    """Up to ``_MAX_LISTED`` untrusted ids or names, comma-separated, then "… (N in all)"."""
     shown = ", ".join(quoted(str(v)) for v in values[:_MAX_LISTED])
-    rest = len(values) - _MAX_LISTED
-    return shown + (f" and {rest} more" if rest > 0 else "")
+    return shown + (f" … ({len(values)} in all)" if len(values) > _MAX_LISTED else "")
 
 
 def _balance(corpus: pd.DataFrame) -> Finding:
@@ -49,14 +48,16 @@ def _most_cleaned(corpus: pd.DataFrame) -> Finding:
     if ranked.empty:
         return Finding("No finding on cleaning: no article has raw words.", lengths)
     row = ranked.iloc[0]
-    reasons = audit_by_reason(corpus).loc[row["doc_id"]]
+    by_reason = audit_by_reason(corpus)
+    lengths = lengths.merge(by_reason.reset_index(), on="doc_id", how="left")
+    reasons = by_reason.loc[row["doc_id"]]
     reasons = reasons[reasons > 0].sort_values(ascending=False, kind="stable").head(_TOP_REASONS)
     why = ", ".join(f"{quoted(str(r))} ({int(n)})" for r, n in reasons.items())
     text = (f"Article {quoted(str(row['doc_id']))} keeps the smallest share of its raw words, "
             f"{row['kept_share']:.0%} ({row['clean_words']} of {row['raw_words']})"
             + (f"; its most frequent dropped lines: {why}." if why
                else "; the cleaner dropped none of its lines."))
-    return Finding(text, lengths)
+    return Finding(text, lengths)  # lengths and dropped lines by reason, one row per article
 
 
 def _repeats(corpus: pd.DataFrame) -> Finding:
@@ -74,10 +75,12 @@ def _repeats(corpus: pd.DataFrame) -> Finding:
 
 
 def _origins(corpus: pd.DataFrame) -> Finding:
-    table = provenance_table(corpus)[["doc_id", "outlet", "origin"]]
+    table = provenance_table(corpus)[["doc_id", "outlet", "origin"]].copy()
     origin = table["origin"].fillna("unknown").astype(str)
     rewrite = origin.str.lower().str.startswith("rewrite")
     unknown = origin.str.lower().isin(["", "unknown"])
+    table["credit"] = ["rewrite" if r else "none" if u else "named"
+                       for r, u in zip(rewrite, unknown, strict=True)]
     named = sorted(set(origin[~rewrite & ~unknown]))
     n_named = int((~rewrite & ~unknown).sum())
     parts = [f"{number_words(n_named, 'article names', 'articles name')} who wrote them"

@@ -36,7 +36,7 @@ def _term(term: str) -> str:
 
 def _ids(values: list[str]) -> str:
     shown = ", ".join(quoted(str(v)) for v in values[:_MAX_LISTED])
-    return shown + (f" and {len(values) - _MAX_LISTED} more" if len(values) > _MAX_LISTED else "")
+    return shown + (f" … ({len(values)} in all)" if len(values) > _MAX_LISTED else "")
 
 
 def policy_word_counts(corpus: pd.DataFrame, words: tuple[str, ...] = POLICY_WORDS) -> pd.DataFrame:
@@ -71,9 +71,9 @@ def _leaders(top: pd.DataFrame) -> Finding:
              for doc, group in lead.groupby("doc_id", sort=False)]
     if not parts:
         return Finding("No finding on top terms: no article has a term the model counts.", lead)
-    rest = len(parts) - _MAX_LISTED
+    more = f" … ({len(parts)} articles in all)" if len(parts) > _MAX_LISTED else ""
     return Finding("Each article's highest-weighted terms — " + "; ".join(parts[:_MAX_LISTED])
-                   + (f"; and {rest} more articles" if rest > 0 else "") + ".", lead)
+                   + more + ".", lead)
 
 
 def _policy(mentions: pd.DataFrame) -> Finding:
@@ -116,8 +116,7 @@ def _time(corpus: pd.DataFrame, trends: pd.DataFrame) -> Finding:
     if slopes.empty:
         return Finding("No trend: no followed term has text in enough periods.", periods)
     rise, fall = slopes.iloc[0], slopes.iloc[-1]
-    n_articles = number_words(int(periods["n_docs"].sum()), "article")
-    text = (f"Over {number_words(len(periods), 'dated period')} ({n_articles}), "
+    text = (f"Over {number_words(len(periods), 'dated period')}, "
             f"the steepest rise among the followed terms is {_term(rise['term'])} "
             f"(share {rise['first_share']:.4f} → {rise['last_share']:.4f}) and the steepest fall "
             f"{_term(fall['term'])} ({fall['first_share']:.4f} → {fall['last_share']:.4f}).")
@@ -142,7 +141,9 @@ def _contrast(split: dict, contrast: pd.DataFrame) -> Finding:
         text = head + f"{number_words(len(clear), 'term passes', 'terms pass')} |z| > {Z_95}: {listed}."
     caveat = (f"With {min(n_a, n_b)} articles on the smaller side, this contrast is illustrative, "
               f"not evidence." if min(n_a, n_b) < CONTRAST_MIN_DOCS else "")
-    evidence = clear[["term", "count_a", "count_b", "z"]].round(4).reset_index(drop=True)
+    groups = {"n_docs_a": n_a, "n_docs_b": n_b, "label_a": split["label_a"], "label_b": split["label_b"]}
+    evidence = (clear[["term", "count_a", "count_b", "z"]].round(4).reset_index(drop=True).assign(**groups)
+                if len(clear) else pd.DataFrame([groups]))
     return Finding(text, evidence, caveat)
 
 
