@@ -22,10 +22,13 @@ newsdesk.corpus                loading (notebook 01)
     load      ``load_corpus``
     audit     ``cleaning_audit``, ``load_problems`` and other views of the load
     describe  sentences, article labels, date order and span
+    summary   the loading findings (``loading_findings``, ``corpus_findings``)
 newsdesk.speakers              quotes, reported speech, the speaker of each sentence
-newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, contrast, kwic
+newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, contrast, kwic,
+                               summary (``term_findings``)
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
-                               vectors, learned, combine, aggregate, metrics, baselines, evaluate, heldout, summary
+                               vectors, learned, combine, aggregate, metrics, baselines, evaluate,
+                               heldout, summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, entities (names and numbers), credits
                                (credit lines, cited outlets), evidence (same-story facts per
@@ -33,9 +36,12 @@ newsdesk.overlap               source overlap (notebook 04): settings, shingles,
                                independence weights), labelled (the hand-labelled pairs,
                                scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
+newsdesk.scaling               the scaling notebook's computed findings (``scaling_findings``)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
 newsdesk.report                the stakeholder HTML report
+newsdesk.report_pages          what a page leaves out (an nbconvert preprocessor)
+newsdesk.report_findings       the key findings that open the report index
 
 Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
 ``display_*``).
@@ -52,6 +58,7 @@ from newsdesk.corpus.load import *
 from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *
 from newsdesk.corpus.settings import *
+from newsdesk.corpus.summary import *
 from newsdesk.findings import *
 from newsdesk.overlap.candidates import *
 from newsdesk.overlap.credits import *
@@ -71,6 +78,9 @@ from newsdesk.paths import *
 from newsdesk.pipeline import *
 from newsdesk.plots import *
 from newsdesk.report import *
+from newsdesk.report_findings import *
+from newsdesk.report_pages import *
+from newsdesk.scaling import *
 from newsdesk.speakers import *
 from newsdesk.stance.aggregate import *
 from newsdesk.stance.baselines import *
@@ -89,6 +99,7 @@ from newsdesk.terms.contrast import *
 from newsdesk.terms.kwic import *
 from newsdesk.terms.model import *
 from newsdesk.terms.settings import *
+from newsdesk.terms.summary import *
 from newsdesk.terms.trends import *
 from newsdesk.text import *
 

@@ -308,13 +308,14 @@ def display_saved(png: str | Path) -> None:
     """Show a saved PNG inline, the exact file beside its CSV, and close open figures.
 
     Displaying the file rather than the live figure keeps ``<Figure size …>`` text out of
-    notebook outputs and shows readers the same bytes that are in ``figures/``.
+    notebook outputs and shows readers the same bytes that are in ``figures/``. The output's
+    metadata names the CSV beside it (``figure_csv``), so a report page can link to the data.
     """
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
     plt.close("all")
-    display(Image(filename=str(png)))
+    display(Image(filename=str(png), metadata={"figure_csv": Path(png).with_suffix(".csv").name}))
 
 
 def plot_length_before_after(lengths: pd.DataFrame, labels: pd.Series | None = None):

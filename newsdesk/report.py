@@ -19,6 +19,8 @@ from newsdesk.corpus.audit import load_problems
 from newsdesk.corpus.load import load_corpus
 from newsdesk.corpus.schema import CorpusWarning
 from newsdesk.paths import PROJECT_ROOT
+from newsdesk.report_findings import key_findings, key_findings_html
+from newsdesk.report_pages import ReportPagePreprocessor
 from newsdesk.text import collapse_spaces, split_sentences
 
 __all__ = [
@@ -225,7 +227,7 @@ def _date_range(overview: dict) -> str:
 
 def render_index(pages: list[dict], overview: dict, articles: pd.DataFrame, *,
                  title: str = _REPORT_TITLE, subtitle: str = "", footer: str = "",
-                 css: str | None = None) -> str:
+                 css: str | None = None, findings_html: str = "") -> str:
     """HTML of the report index. Every string that goes in is escaped.
 
     Parameters
@@ -236,6 +238,7 @@ def render_index(pages: list[dict], overview: dict, articles: pd.DataFrame, *,
     articles : :func:`index_articles` of the corpus.
     title, subtitle, footer : plain text for the heading, the line under it and the footer.
     css : the stylesheet; by default ``_REPORT_CSS``, the one the notebook pages use.
+    findings_html : the key-findings box (:func:`key_findings_html`), shown first; trusted HTML.
     """
     from urllib.parse import quote
 
@@ -269,7 +272,7 @@ def render_index(pages: list[dict], overview: dict, articles: pd.DataFrame, *,
         f"<title>{esc(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
         '<body class="report-index">\n<main>\n'
         f'<header><h1>{esc(title)}</h1><p class="report-lede">{esc(subtitle)}</p></header>\n'
-        f'<dl class="report-facts">{fact_html}</dl>\n'
+        f'{findings_html}\n<dl class="report-facts">{fact_html}</dl>\n'
         f'<ul class="report-cards">\n' + "\n".join(cards) + "\n</ul>\n"
         '<section><h2>Articles in this corpus</h2><div class="report-table-wrap">'
         f'<table class="report-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
@@ -290,7 +293,8 @@ def _figure_alt_texts(nb) -> None:
 
 
 def notebook_html(nb: dict, *, title: str, footer: str = "", base_path: str | Path = "",
-                  index_label: str = "All findings") -> str:
+                  index_label: str = "All findings", prev_page: dict | None = None,
+                  next_page: dict | None = None) -> str:
     """A notebook as a report page (HTML text): code and prompts hidden, the shared look.
 
     Parameters
@@ -299,6 +303,9 @@ def notebook_html(nb: dict, *, title: str, footer: str = "", base_path: str | Pa
     title : the page title. footer : plain text at the foot of the page.
     base_path : folder that relative image paths in markdown cells are read from, so those
         images are embedded too. index_label : text of the link back to the index.
+    prev_page, next_page : ``{"href", "title"}`` of the neighbouring pages for the pager, or ``None``.
+    Cells tagged ``parameters`` or ``report-hide``, warnings, pandas' position index and NaN
+    cells are left off (:class:`ReportPagePreprocessor`).
 
     Returns
     -------
@@ -315,8 +322,10 @@ def notebook_html(nb: dict, *, title: str, footer: str = "", base_path: str | Pa
         template_name=_REPORT_TEMPLATE, extra_template_basedirs=[str(REPORT_TEMPLATE_DIR)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True)
+    exporter.register_preprocessor(ReportPagePreprocessor(), enabled=True)
     resources = {"metadata": {"name": title, "path": str(base_path)},
-                 "report": {"csp": REPORT_CSP, "footer": footer, "index_label": index_label}}
+                 "report": {"csp": REPORT_CSP, "footer": footer, "index_label": index_label,
+                            "prev": prev_page, "next": next_page}}
     body, _ = exporter.from_notebook_node(node, resources=resources)
     return body
 
@@ -384,11 +393,15 @@ def _make_reproducible(path: Path) -> None:
 
 def _write_report_index(report_dir: str | Path, pages: list[dict], corpus: pd.DataFrame, *,
                        title: str = _REPORT_TITLE, subtitle: str = "", footer: str = "") -> Path:
-    """Write ``index.html`` into ``report_dir``: one card per page (see :func:`render_index`)
-    with the corpus's date range, article count and article list. Returns its path."""
+    """Write ``index.html`` into ``report_dir``: the key findings, then one card per page (see
+    :func:`render_index`) with the corpus's date range, article count and article list.
+    Returns its path."""
     out = Path(report_dir) / "index.html"
+    titles = {page["stem"]: page["title"] for page in pages}
+    found = [(stem, finding) for stem, finding in key_findings(corpus) if stem in titles]
     html_text = render_index(pages, corpus_overview(corpus), index_articles(corpus),
-                             title=title, subtitle=subtitle, footer=footer)
+                             title=title, subtitle=subtitle, footer=footer,
+                             findings_html=key_findings_html(found, titles))
     out.write_text(html_text, encoding="utf-8")
     return out
 
@@ -447,15 +460,16 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
         footer = "Code is hidden; the notebooks in the project's notebooks/ folder hold it."
     footer = f"{title} · corpus: {corpus_path.name} · {footer}"
 
-    pages = []
-    for source, path in zip(sources, rendered, strict=True):
-        nb = _read_notebook(path)
-        page = notebook_summary(nb, source.stem)
+    notebooks_read = [_read_notebook(path) for path in rendered]
+    pages = [notebook_summary(nb, source.stem) for source, nb in zip(sources, notebooks_read, strict=True)]
+    links = [{"href": f"{page['stem']}.html", "title": page["title"]} for page in pages]
+    for i, (page, nb, path) in enumerate(zip(pages, notebooks_read, rendered, strict=True)):
         png = key_figure(nb)
         page["thumbnail"] = thumbnail_data_uri(png) if png else ""
-        page_html = notebook_html(nb, title=page["title"], footer=footer, base_path=path.parent)
-        (out / f"{source.stem}.html").write_text(page_html, encoding="utf-8")
-        pages.append(page)
+        page_html = notebook_html(nb, title=page["title"], footer=footer, base_path=path.parent,
+                                  prev_page=links[i - 1] if i else None,
+                                  next_page=links[i + 1] if i + 1 < len(links) else None)
+        (out / f"{page['stem']}.html").write_text(page_html, encoding="utf-8")
     current = {f"{p['stem']}.html" for p in pages}
     for stale in out.glob("[0-9][0-9]_*.html"):
         if stale.name not in current:

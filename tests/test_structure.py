@@ -20,9 +20,9 @@ LAYERS = [
     ("newsdesk.corpus",),
     ("newsdesk.speakers",),
     ("newsdesk.terms", "newsdesk.stance", "newsdesk.overlap"),
-    ("newsdesk.pipeline",),
+    ("newsdesk.pipeline", "newsdesk.scaling"),
     ("newsdesk.plots", "newsdesk.synthetic"),
-    ("newsdesk.report",),
+    ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings"),
 ]
 
 

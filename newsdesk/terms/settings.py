@@ -8,17 +8,21 @@ import re
 __all__ = [
     "CLAUSE_BREAK",
     "CLAUSE_BREAK_CHARS",
+    "CONTRAST_MIN_DOCS",
     "HEATMAP_ANNOTATE_CELLS",
     "HEATMAP_MAX_DOCS",
     "HEATMAP_MAX_TERMS",
     "HEATMAP_TERMS_PER_DOC",
     "KWIC_MAX_GAP",
     "PERIOD_ALIASES",
+    "POLICY_WORDS",
     "STOPWORD_FILES",
     "TERM_NGRAMS",
     "TERM_TOKEN",
     "TERM_TOKEN_RE",
     "TOP_TERMS_N",
+    "TREND_MIN_DOCS",
+    "TREND_MIN_PERIODS",
     "TREND_TERMS_N",
     "Z_95",
 ]
@@ -47,6 +51,11 @@ HEATMAP_ANNOTATE_CELLS = 200  # above this many cells, values are left to the co
 KWIC_MAX_GAP = 3  # words the model ignores that may sit between the words of a phrase
 
 Z_95 = 1.96  # |z| above which a log-odds difference is conventionally called clear
+TREND_MIN_PERIODS = 3  # a slope through fewer dated periods is a line through two points
+TREND_MIN_DOCS = 2  # periods holding one article compare articles, not moments of the coverage
+CONTRAST_MIN_DOCS = 10  # fewer articles on a side make a contrast illustrative, not evidence
+POLICY_WORDS = ("export controls", "curbs", "sanctions", "restrictions", "embargo", "bans",
+                "banned")  # the names the coverage gives the measures; the first is the formal one
 
 
 # pandas period aliases for the offset aliases people also type ("ME", "QS", ...)

@@ -1,0 +1,171 @@
+"""The term notebook's findings, computed from its tables so they hold for any corpus: which
+terms set articles apart, what the policy is called, whether the vocabulary moves over time,
+and which terms separate two groups of articles.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from newsdesk.corpus.describe import UNDATED, corpus_span
+from newsdesk.findings import Finding, number_words, quoted
+from newsdesk.terms.kwic import kwic
+from newsdesk.terms.settings import (
+    CONTRAST_MIN_DOCS,
+    POLICY_WORDS,
+    TREND_MIN_DOCS,
+    TREND_MIN_PERIODS,
+    Z_95,
+)
+from newsdesk.terms.trends import trend_slopes
+
+__all__ = [
+    "policy_word_counts",
+    "term_findings",
+    "term_overview_findings",
+]
+
+_MAX_LISTED = 8  # articles and terms listed one by one; the rest are counted
+_LEAD_TERMS = 3  # each article's terms named in the findings
+
+
+def _term(term: str) -> str:
+    """A term from the text as a code span, escaped as untrusted text."""
+    return f"`{str(term).replace('`', '')}`"
+
+
+def _ids(values: list[str]) -> str:
+    shown = ", ".join(quoted(str(v)) for v in values[:_MAX_LISTED])
+    return shown + (f" … ({len(values)} in all)" if len(values) > _MAX_LISTED else "")
+
+
+def policy_word_counts(corpus: pd.DataFrame, words: tuple[str, ...] = POLICY_WORDS) -> pd.DataFrame:
+    """How often each article uses each name of the measures: ``doc_id`` plus a count column per
+    word (keyword-in-context matches, so phrases match as :func:`kwic` matches them)."""
+    table = pd.DataFrame({"doc_id": corpus["doc_id"].astype(str).tolist()})
+    for word in words:
+        hits = kwic(corpus, word)["doc_id"].astype(str).value_counts()
+        table[word] = table["doc_id"].map(hits).fillna(0).astype(int)
+    return table
+
+
+def _distinct(top: pd.DataFrame, n_docs: int) -> Finding:
+    counts = top.groupby("doc_freq").size().rename("top_terms").reset_index()
+    if n_docs < 2:
+        return Finding("No finding on distinctive terms: with one article, TF-IDF cannot tell what "
+                       "sets an article apart.", counts)
+    single = int((top["doc_freq"] == 1).sum())
+    everywhere = sorted(set(top.loc[top["doc_freq"] == n_docs, "term"]))
+    text = (f"Of the {number_words(len(top), 'listed top term')}, {single} occur in one article only"
+            + (f"; {', '.join(_term(t) for t in everywhere[:_MAX_LISTED])} occur in every article and "
+               f"rank high on frequency, not distinctiveness." if everywhere else
+               "; no listed term occurs in every article."))
+    caveat = (f"With {number_words(n_docs, 'article')} the idf takes at most {n_docs} values, so "
+              f"weights tie and one more article can reorder the lists." if n_docs < 20 else "")
+    return Finding(text, counts, caveat)
+
+
+def _leaders(top: pd.DataFrame) -> Finding:
+    lead = top[top["rank"] <= _LEAD_TERMS]
+    parts = [f"{quoted(str(doc))}: " + ", ".join(_term(t) for t in group["term"])
+             for doc, group in lead.groupby("doc_id", sort=False)]
+    if not parts:
+        return Finding("No finding on top terms: no article has a term the model counts.", lead)
+    more = f" … ({len(parts)} articles in all)" if len(parts) > _MAX_LISTED else ""
+    return Finding("Each article's highest-weighted terms — " + "; ".join(parts[:_MAX_LISTED])
+                   + more + ".", lead)
+
+
+def _policy(mentions: pd.DataFrame) -> Finding:
+    words = [c for c in mentions.columns if c != "doc_id"]
+    formal = words[0]
+    using = mentions[mentions[formal] > 0]
+    if using.empty:
+        text = f"No article uses {_term(formal)}."
+    else:
+        text = (f"{_term(formal)} occurs {number_words(int(using[formal].sum()), 'time')}, in "
+                f"{number_words(len(using), 'article')} of {len(mentions)}: "
+                + ", ".join(f"{quoted(doc)} ({n})" for doc, n in
+                            zip(using["doc_id"], using[formal], strict=True))
+                + ".")
+    others = mentions[(mentions[formal] == 0)].head(_MAX_LISTED)
+    named = []
+    for row in others.to_dict("records"):
+        used = [w for w in words[1:] if row[w] > 0]
+        if used:
+            named.append(f"{quoted(row['doc_id'])} writes {', '.join(_term(w) for w in used)}")
+    if named:
+        text += " Articles without it name the measures otherwise: " + "; ".join(named) + "."
+    return Finding(text, mentions, "Counts of these words only; an article may name the measures "
+                                   "in words not on the list.")
+
+
+def _time(corpus: pd.DataFrame, trends: pd.DataFrame) -> Finding:
+    span = corpus_span(corpus).iloc[0]
+    dated = trends[(trends["period"] != UNDATED) & (trends["n_docs"] > 0)]
+    periods = dated.drop_duplicates("period")[["period", "n_docs"]].reset_index(drop=True)
+    if span["n_dated"] == 0:
+        return Finding("No trend: no article is dated.", periods)
+    if len(periods) < TREND_MIN_PERIODS:
+        return Finding(f"No trend: the dated articles fall in {number_words(len(periods), 'period')}; "
+                       f"a trend needs at least {TREND_MIN_PERIODS}.", periods)
+    if periods["n_docs"].max() < TREND_MIN_DOCS:
+        return Finding(f"No trend: each of the {len(periods)} dated periods holds one article, so the "
+                       f"shares compare articles, not moments of the coverage.", periods)
+    slopes = trend_slopes(trends).dropna(subset=["slope"])
+    if slopes.empty:
+        return Finding("No trend: no followed term has text in enough periods.", periods)
+    rise, fall = slopes.iloc[0], slopes.iloc[-1]
+    text = (f"Over {number_words(len(periods), 'dated period')}, "
+            f"the steepest rise among the followed terms is {_term(rise['term'])} "
+            f"(share {rise['first_share']:.4f} → {rise['last_share']:.4f}) and the steepest fall "
+            f"{_term(fall['term'])} ({fall['first_share']:.4f} → {fall['last_share']:.4f}).")
+    thin = int((periods["n_docs"] < TREND_MIN_DOCS).sum())
+    caveat = ("Least-squares slopes describe the shares; they are not a significance test"
+              + (f", and {number_words(thin, 'period')} hold a single article." if thin else "."))
+    return Finding(text, slopes.round(4), caveat)
+
+
+def _contrast(split: dict, contrast: pd.DataFrame) -> Finding:
+    if split["basis"] == "none" or contrast.empty:
+        return Finding("No finding on a contrast: no split of the articles leaves one on each side.")
+    n_a, n_b = len(split["ids_a"]), len(split["ids_b"])
+    clear = contrast[contrast["z"].abs() > Z_95].sort_values(["z", "term"])
+    basis = "who they credit" if split["basis"] == "origin" else "date (no article credits an origin)"
+    head = (f"Split by {basis}: {quoted(split['label_a'])} ({number_words(n_a, 'article')}) against "
+            f"{quoted(split['label_b'])} ({number_words(n_b, 'article')}); ")
+    if clear.empty:
+        text = head + f"no term passes |z| > {Z_95}."
+    else:
+        listed = ", ".join(f"{_term(r.term)} (z = {r.z:.2f})" for r in clear.head(_MAX_LISTED).itertuples())
+        text = head + f"{number_words(len(clear), 'term passes', 'terms pass')} |z| > {Z_95}: {listed}."
+    caveat = (f"With {min(n_a, n_b)} articles on the smaller side, this contrast is illustrative, "
+              f"not evidence." if min(n_a, n_b) < CONTRAST_MIN_DOCS else "")
+    groups = {"n_docs_a": n_a, "n_docs_b": n_b, "label_a": split["label_a"], "label_b": split["label_b"]}
+    evidence = (clear[["term", "count_a", "count_b", "z"]].round(4).reset_index(drop=True).assign(**groups)
+                if len(clear) else pd.DataFrame([groups]))
+    return Finding(text, evidence, caveat)
+
+
+def term_overview_findings(top: pd.DataFrame, mentions: pd.DataFrame, n_docs: int) -> list[Finding]:
+    """The term findings the summary page shows: what sets articles apart and what the
+    measures are called. ``top`` from :func:`top_terms`, ``mentions`` from
+    :func:`policy_word_counts`."""
+    if n_docs == 0:
+        return [Finding("No finding: the corpus holds no article.")]
+    return [_distinct(top, n_docs), _leaders(top), _policy(mentions)]
+
+
+def term_findings(corpus: pd.DataFrame, top: pd.DataFrame, mentions: pd.DataFrame,
+                  trends: pd.DataFrame, split: dict, contrast: pd.DataFrame) -> list[Finding]:
+    """The findings of the term notebook, in order: distinctive terms, each article's lead
+    terms, names of the measures, movement over time, and the two-group contrast.
+
+    ``top`` from :func:`top_terms`, ``mentions`` from :func:`policy_word_counts`, ``trends``
+    from :func:`term_trends`, ``split`` from :func:`default_contrast` and ``contrast`` from
+    :func:`contrast_groups`. Each says "no finding" or "no trend" when its data are thin.
+    """
+    if corpus.empty:
+        return [Finding("No finding: the corpus holds no article.")]
+    return [*term_overview_findings(top, mentions, len(corpus)), _time(corpus, trends),
+            _contrast(split, contrast)]

@@ -1,0 +1,57 @@
+"""Tests for newsdesk.corpus.summary: loading findings on tiny folders checked by hand."""
+
+import warnings
+from pathlib import Path
+
+import helpers
+
+PARA = ("Chipmakers in China face new limits on what they can buy from abroad this year.\n"
+        "Officials said the rules would take effect next month, and analysts expect delays.\n")
+
+
+def load(folder: Path, files: dict[str, str]):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", helpers.CorpusWarning)
+        return helpers.load_corpus(folder)
+
+
+def test_findings_count_dropped_lines_and_name_the_doubled_page(tmp_path):
+    corpus = load(tmp_path, {"a.txt": PARA + "Advertisement\n" + PARA,
+                             "b.txt": PARA.replace("China", "Korea")})
+    found = helpers.loading_findings(corpus)
+    summary = found[0].evidence
+    dropped, raw = int(summary["dropped_lines"].sum()), int(summary["raw_lines"].sum())
+    assert found[0].text.startswith(f"The cleaner dropped {dropped} of {raw} non-blank raw lines")
+    assert "every article's raw lines equal" in found[0].text
+    assert found[1].text.startswith("Article a keeps the smallest share of its raw words")
+    assert found[2].text.startswith("1 page carried text twice, dropped as repeats: a (2 lines)")
+
+
+def test_no_dated_article_is_no_finding_and_no_repeat_is_said(tmp_path):
+    corpus = load(tmp_path, {"a.txt": PARA})
+    found = helpers.loading_findings(corpus)
+    assert found[2].text == "No page carried any of its text twice."
+    assert found[3].text.startswith("0 articles name who wrote them; 1 article names no source")
+    assert found[4].text == "No finding on dates: no article could be dated from its metadata or text."
+    overview = helpers.corpus_findings(corpus)[0].text
+    assert "The corpus holds 1 article." in overview and "No finding across articles" in overview
+
+
+def test_dates_and_undated_ids(tmp_path):
+    meta = ("file,doc_id,origin,published\n"
+            "a.txt,x1,Reuters,2025-01-27\nb.txt,x2,,2025-02-03\nc.txt,x3,rewrite of x1,\n")
+    corpus = load(tmp_path, {"metadata.csv": meta, "a.txt": PARA, "b.txt": PARA.replace("China", "Japan"),
+                             "c.txt": PARA.replace("China", "India")})
+    found = helpers.loading_findings(corpus)
+    assert found[4].text == ("2 articles can be dated, from 2025-01-27 to 2025-02-03 (8 days); "
+                             "1 article stays undated (x3).")
+    assert "1 article names who wrote them (Reuters); 1 is an uncredited rewrite (x3)" in found[3].text
+
+
+def test_empty_corpus_is_no_finding(tmp_path):
+    empty = load(tmp_path, {"a.txt": PARA}).iloc[:0]
+    assert [f.text for f in helpers.loading_findings(empty)] == ["No finding: the corpus holds no article."]
+    assert [f.text for f in helpers.corpus_findings(empty)] == ["No finding: the corpus holds no article."]
