@@ -102,6 +102,8 @@ def test_learned_table_leaves_articles_without_a_target_alone():
     assert out.loc[out["doc_id"] == "off", "stance"].tolist() == ["none"]
     assert out.loc[out["doc_id"] == "off", "p_none"].tolist() == [0.0]
     assert out.loc[out["doc_id"] == "on", "stance"].tolist() == ["against"]
+    on = out[out["doc_id"] == "on"].iloc[0]
+    assert on["p_against"] > 0.5 and on["reason"].startswith("model: favor")
     strict = helpers.learned_stance_table(table, toy_model(), model_target_min=1.01)
     assert not strict["target_rule"].eq("model").any()
 
@@ -134,6 +136,48 @@ def test_article_verdict_rules_by_hand():
     assert verdict(("person", "favor")) == ["none", "reports without arguing"]
     assert verdict(("author", "none"), ("person", "favor"), ("person", "against")) == \
         ["none", "quotes both sides, concludes nothing"]
+
+
+def test_group_bootstrap_with_one_group_has_no_spread():
+    gold = pd.Series(["favor", "against", "none"])
+    predicted = pd.Series(["favor", "favor", "none"])
+    table = helpers.bootstrap_metrics(gold, predicted, reps=30, groups=pd.Series(["a", "a", "a"]))
+    row = table.set_index("metric").loc["accuracy"]
+    assert row.tolist() == [0.667, 0.667, 0.667]
+
+
+def test_kind_scores_by_hand():
+    rows = pd.DataFrame({"kind": ["plain", "plain", "reporting", "counterfactual"],
+                         "label": ["favor", "against", "none", "favor"]})
+    table = helpers.kind_scores(rows, ["favor", "favor", "none", "none"]).set_index("kind")
+    assert table.index.tolist() == ["plain", "counterfactual", "reporting"]
+    assert table.loc["plain", "accuracy"] == 0.5
+    assert table.loc["plain", "F_avg"] == pytest.approx(0.333, abs=1e-3)
+    assert table.loc["reporting", "accuracy"] == 1.0 and np.isnan(table.loc["reporting", "F_avg"])
+    assert table.loc["counterfactual", "sentences"] == 1
+
+
+def test_stance_findings_say_what_the_tables_show_and_no_finding_when_empty():
+    details = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [0, 1, 0],
+                            "mentions_target": [True, False, True], "target_rule": ["R1", "", "model"]})
+    articles = pd.DataFrame({"doc_id": ["a", "b"], "n_target": [1, 1], "stance": ["favor", "none"],
+                             "basis": ["the author's own voice", "reports without arguing"]})
+    speakers = pd.DataFrame({"speaker": ["Ann Lee", "author"], "speaker_type": ["person", "author"],
+                             "n_favor": [2, 1], "n_against": [0, 0]})
+    empty = pd.DataFrame()
+    texts = [f.text for f in helpers.stance_findings(details, articles, speakers, empty, empty, empty, 0,
+                                                     labels_beside_rules=False)]
+    assert texts[0] == ("2 sentences of 3 refer to the export controls, in 2 articles of 2; "
+                        "1 of them were found by the learned model where no rule fired.")
+    assert texts[1].startswith("No finding on held-out text")
+    assert texts[2].startswith("No finding on labelled")
+    assert texts[3].startswith("Article stance — favor: 1 article (a); against: 0 articles; "
+                               "none: 1 article (b)")
+    assert "favor: Ann Lee (2)" in texts[4] and "author" not in texts[4]
+    none = details.assign(mentions_target=False)
+    assert [f.text for f in helpers.stance_findings(none, articles, speakers, empty, empty, empty, 0,
+                                                    labels_beside_rules=False)] == [
+        "No finding: no sentence of this corpus refers to the export controls."]
 
 
 def test_group_bootstrap_resamples_whole_articles():

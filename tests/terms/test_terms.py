@@ -278,3 +278,9 @@ def test_describe_split_counts_clear_terms_per_side():
     contrast = pd.DataFrame({"term": ["x", "y", "z"], "z": [2.5, 0.3, -1.97]})
     table = helpers.describe_split(split, contrast, max_ids=2)
     assert table.values.tolist() == [["a", "wire", 3, "d0, d1 …", 1], ["b", "rest", 1, "d3", 1]]
+
+
+def test_kwic_with_no_context_width():
+    corpus = pd.DataFrame({"doc_id": ["a"], "text": ["Washington tightened export controls again."]})
+    table = helpers.kwic(corpus, "export controls", width=0)
+    assert table[["left", "match", "right"]].values.tolist() == [["", "export controls", ""]]
