@@ -16,6 +16,7 @@ newsdesk.corpus                loading (notebook 01)
     decode    bytes to text: encodings, stray bytes replaced and reported
     read      exports, HTML pages, folders → raw records
     dates     publication dates from metadata and text
+    prefilter quick word tests that spare a line the cleaning rules it cannot match
     clean     the line cleaner and its audit rows
     language  which language an article is in (py3langid)
     cache     the Parquet cache
@@ -25,7 +26,8 @@ newsdesk.corpus                loading (notebook 01)
 newsdesk.speakers              quotes, reported speech, the speaker of each sentence
 newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, contrast, kwic
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
-                               vectors, learned, combine, aggregate, metrics, baselines, evaluate, heldout, summary
+                               vectors, learned, combine, aggregate, metrics, baselines, evaluate,
+                               heldout, summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, entities (names and numbers), credits
                                (credit lines, cited outlets), evidence (same-story facts per
@@ -49,6 +51,7 @@ from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
 from newsdesk.corpus.language import *
 from newsdesk.corpus.load import *
+from newsdesk.corpus.prefilter import *
 from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *
 from newsdesk.corpus.settings import *
