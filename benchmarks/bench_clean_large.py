@@ -27,7 +27,9 @@ import helpers
 SEED = 0
 NOTES = [  # from cProfile and per-stage CPU times on a 20 MB file of the same kind (about 5 s)
     "Before the changes recorded here (commit b493bf7), the same file took 97.0 s wall and "
-    "96.9 s CPU (load average 0.9 after the run). What changed, all with the same output "
+    "96.9 s CPU (load average 0.9 after the run); re-run just before this run, at load 1.2, the "
+    "unchanged code took 71.2 s, so the machine's speed varies between runs and the like-for-like "
+    "gain is about 1.3x. What changed, all with the same output "
     "(corpus, audit and problems compared frame for frame on the seeds, a 20 MB file of this "
     "kind and a 2,000-article synthetic export): the two caption rules that scan up to 300 "
     "characters are tried only on lines holding one of their words (corpus/prefilter.py, an "
