@@ -16,6 +16,7 @@ newsdesk.corpus                loading (notebook 01)
     decode    bytes to text: encodings, stray bytes replaced and reported
     read      exports, HTML pages, folders → raw records
     dates     publication dates from metadata and text
+    prefilter quick word tests that spare a line the cleaning rules it cannot match
     clean     the line cleaner and its audit rows
     language  which language an article is in (py3langid)
     cache     the Parquet cache
@@ -55,6 +56,7 @@ from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
 from newsdesk.corpus.language import *
 from newsdesk.corpus.load import *
+from newsdesk.corpus.prefilter import *
 from newsdesk.corpus.read import *
 from newsdesk.corpus.schema import *
 from newsdesk.corpus.settings import *

@@ -44,20 +44,65 @@ def split_lines(text: str) -> list[str]:
     return text.splitlines()
 
 
+_WORD_CHAR_RE = re.compile(r"\w")
+_JOINERS = "'’.-"  # the characters WORD_RE lets join two runs of word characters
+_ASCII_BYTES = bytes(range(128))
+_WORD_COUNT_MAX_STAND_INS = 16  # more distinct non-ASCII letters than this: the regex counts
+
+
+def _stand_in(char: str) -> str:
+    """An ASCII character of the same kind for ``WORD_RE``: ``a`` (word character), ``'``
+    (joiner) or a space (anything else)."""
+    return "a" if _WORD_CHAR_RE.match(char) else "'" if char in _JOINERS else " "
+
+
+# ASCII byte → its kind: w (word character), j (joiner), space (other); "?" (a replaced
+# non-ASCII character, see word_count) is "other", as is every byte above 127.
+_KIND_TABLE = bytes(ord({"a": "w", "'": "j", " ": " "}[_stand_in(chr(b))]) for b in range(128)) + b" " * 128
+
+
 def word_count(text: str) -> int:
-    return len(WORD_RE.findall(text))
+    """Number of words as a reader counts them: ``len(WORD_RE.findall(text))``, about three
+    times faster on long texts.
+
+    ``WORD_RE`` (``\\w+(?:['’.-]\\w+)*``) only asks of each character whether it is a word
+    character, a joiner or neither, so the count is unchanged when every character is replaced
+    by an ASCII one of its kind: each distinct non-ASCII word character or joiner (usually a
+    few: ``’``, ``é``) by ``str.replace``, every other non-ASCII character by ``?``. On the
+    bytes, the words are the runs of word characters less the joiners that bridge two runs.
+    A text with more than ``_WORD_COUNT_MAX_STAND_INS`` such characters is counted by the regex.
+    """
+    if not text.isascii():
+        encoded = text.encode("utf-8", "surrogatepass")
+        distinct = set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+        replaced = [char for char in distinct if _stand_in(char) != " "]
+        if len(replaced) > _WORD_COUNT_MAX_STAND_INS:
+            return len(WORD_RE.findall(text))
+        for char in replaced:
+            text = text.replace(char, _stand_in(char))
+    kinds = text.encode("ascii", "replace").translate(_KIND_TABLE)
+    runs = (b" " + kinds).count(b" w") + kinds.count(b"jw")
+    # a bridge is "wjw"; doubling the first letter after each joiner keeps two bridges that
+    # share a one-letter run ("a.b.c") from overlapping, so count() sees both
+    return runs - kinds.replace(b"jw", b"jww").count(b"wjw")
 
 
 _QUOTE_MAP = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
              "′": "'", "—": "-", "–": "-", "‒": "-", "\u00a0": " "}
-_QUOTE_RE = re.compile("[" + "".join(_QUOTE_MAP) + "]")  # a regex is 2-3x faster than str.translate
 US_RE = re.compile(r"\bU\.\s?S\.(?=\s|$|[^\w])|\bU\.S\b")
 
 
 def unify_quotes(text: str) -> str:
     """Curly quotes, dashes and no-break spaces as their ASCII counterparts (``_QUOTE_MAP``);
-    one character for one, so offsets are kept."""
-    return _QUOTE_RE.sub(lambda m: _QUOTE_MAP[m.group()], text)
+    one character for one, so offsets are kept.
+
+    One ``str.replace`` per character present: no replacement is itself replaced, and this is
+    about 2x faster than one regular expression and 15x faster than ``str.translate``.
+    """
+    for old, new in _QUOTE_MAP.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def normalize_text(text: str) -> str:

@@ -13,6 +13,7 @@ from itertools import islice
 
 import pandas as pd
 
+from newsdesk.corpus.prefilter import may_hold_any, required_words
 from newsdesk.corpus.schema import CleaningRule
 from newsdesk.corpus.settings import (
     HEADLINE_WORDS,
@@ -50,13 +51,38 @@ def cleaning_rules(path: str | None = None) -> tuple[CleaningRule, ...]:
     )
 
 
-@lru_cache(maxsize=4)
-def _combined_rules(rules: tuple[CleaningRule, ...]) -> re.Pattern:
+def _combined_rules(rules: tuple[CleaningRule, ...], skip: frozenset[int] = frozenset()) -> re.Pattern:
     """The rules as one pattern, ``(?P<r0>…)|(?P<r1>…)|…``: one match call per line instead of
     one per rule. Alternatives are tried in order, so the named group that matched is the first
-    rule that matches, as when the rules are tried one by one."""
-    return re.compile("|".join(f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(rules)),
-                      re.IGNORECASE)
+    rule that matches, as when the rules are tried one by one. Rules whose index is in ``skip``
+    are left out (the group numbers still name the rule's index)."""
+    kept = [f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(rules) if i not in skip]
+    return re.compile("|".join(kept) or "(?!)", re.IGNORECASE)  # "(?!)" never matches
+
+
+@lru_cache(maxsize=4)
+def _rule_patterns(rules: tuple[CleaningRule, ...]) -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
+    """``(every rule, the rules that need no word, the words)``: the rules as one pattern; the
+    same without the rules that every match of which holds one of a few words
+    (:func:`required_words`, e.g. the caption rules that scan up to 300 characters); and all
+    those words. A line that holds none of the words (:func:`may_hold_any`) cannot match a left
+    out rule, so the shorter pattern gives it the same first matching rule."""
+    needs = {i: words for i, rule in enumerate(rules)
+             if (words := required_words(rule.pattern.pattern)) is not None}
+    every = {word for group in needs.values() for word in group}
+    # a word holding another is redundant: "photo" is enough for "photograph"
+    words = tuple(sorted(w for w in every if not any(o != w and o in w for o in every)))
+    return _combined_rules(rules), _combined_rules(rules, frozenset(needs)), words
+
+
+def _first_rule(line: str, rules: tuple[CleaningRule, ...],
+                patterns: tuple[re.Pattern, re.Pattern, tuple[str, ...]]) -> str | None:
+    """The reason of the first full-line rule that matches ``line``, or ``None``;
+    ``patterns`` is ``_rule_patterns(rules)``."""
+    every_rule, without_word_rules, words = patterns
+    pattern = every_rule if may_hold_any(line, words) else without_word_rules
+    found = pattern.match(line)
+    return rules[int(found.lastgroup[1:])].reason if found else None
 
 
 def dominant_script(line: str) -> str | None:
@@ -86,13 +112,17 @@ def _has_words(text: str, n: int) -> bool:
     return sum(1 for _ in islice(WORD_RE.finditer(text), n)) >= n
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?]\s|[.!?]$")
+
+
 def _is_tag_line(line: str) -> bool:
-    joins = len(_CASE_JOIN_RE.findall(line))
-    return joins >= TAG_LINE_MIN_JOINS and not re.search(r"[.!?]\s|[.!?]$", line)
+    """Run-together keywords and no sentence end; the sentence-end test runs first, as it stops
+    early in prose."""
+    return not _SENTENCE_END_RE.search(line) and len(_CASE_JOIN_RE.findall(line)) >= TAG_LINE_MIN_JOINS
 
 
 def _is_section_label(line: str) -> bool:
-    words = line.split()
+    words = line.split(maxsplit=SECTION_LABEL_MAX_WORDS)  # one piece more means too many words
     return (
         0 < len(words) <= SECTION_LABEL_MAX_WORDS
         and not re.search(r"[.!?:,;]$", line)
@@ -128,7 +158,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
     """
     lines = split_lines(raw_text)
     rules = cleaning_rules()
-    any_rule = _combined_rules(rules)
+    patterns = _rule_patterns(rules)
     may_have_other_script = OUTSIDE_LATIN_RE.search(raw_text) is not None
     headline_key = line_match_key(headline) if headline else ""
     kept: list[tuple[int, str, str]] = []
@@ -139,8 +169,7 @@ def clean_lines(raw_text: str, headline: str = "") -> tuple[list[tuple[int, str]
         if not line:
             continue
         key = None
-        found = any_rule.match(line)
-        reason = rules[int(found.lastgroup[1:])].reason if found else None
+        reason = _first_rule(line, rules, patterns)
         if reason is None and may_have_other_script and (script := dominant_script(line)):
             reason = f"other script ({script.title()})"
         if reason is None and _is_tag_line(line):
@@ -237,8 +266,8 @@ def _containing_lines(unique: list[tuple[int, str, str]]) -> dict[int, int]:
     for (line_no, _, other), line_words in zip(unique, words, strict=True):  # first host wins
         if len(line_words) < _GRAM or not anchor_set:
             continue
-        grams = set(zip(*(line_words[k:] for k in range(_GRAM)), strict=False))
-        for gram in sorted(grams & anchor_set):
+        grams = zip(*(line_words[k:] for k in range(_GRAM)), strict=False)
+        for gram in sorted(anchor_set.intersection(grams)):  # no set of every shingle is built
             for index in anchors[gram]:
                 key = keys[index]
                 if index not in hosts and len(other) > len(key) and key in other:

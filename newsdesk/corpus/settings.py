@@ -15,6 +15,7 @@ __all__ = [
     "LANGUAGE_SAMPLE_CHARS",
     "TABLE_CHUNK_ROWS",
     "HEADLINE_WORDS",
+    "IGNORECASE_ASCII_LOOKALIKES",
     "LATIN_LETTER_RE",
     "LETTER_RE",
     "OTHER_SCRIPT_SHARE",
@@ -35,6 +36,9 @@ OUTSIDE_LATIN_RE = re.compile(r"[^\x00-\u024F\u1E00-\u1EFF\u2000-\u206F\u20A0-\u
 TAG_LINE_MIN_JOINS = 5  # 'intelligenceBeijingChina…': run-together keywords, no sentence
 SECTION_LABEL_MAX_WORDS = 4
 HEADLINE_WORDS = (4, 25)
+# The non-ASCII letters that re.IGNORECASE matches to an ASCII letter (İ ı → i, ſ → s, K → k);
+# a rule's quick word test cannot see them, so a line holding one always gets the full pattern.
+IGNORECASE_ASCII_LOOKALIKES = frozenset("\u0130\u0131\u017f\u212a")
 REPEAT_MIN_WORDS = 8  # a line this long found inside another line is a repeated dek
 TABLE_CHUNK_ROWS = 5000  # rows parsed at a time from a UTF-8 export; bounds the parser's memory
 # Publication dates outside this window are typos or history dates ("July 4, 1776"), not when a

@@ -387,3 +387,8 @@ def test_doc_labels_use_the_outlet_when_known_else_the_origin():
     assert labels.tolist() == ["a · Daily · 2025-01-28", "b · Bloomberg · undated",
                                "c · unknown · 2025-02-01"]
     assert labels.index.tolist() == ["a", "b", "c"]
+
+
+def test_unify_quotes_maps_each_mark_one_for_one():
+    assert helpers.unify_quotes("“a” „b” «c» ‘d’ ‚e′ f—g–h‒i\u00a0j") == '"a" "b" "c" \'d\' \'e\' f-g-h-i j'
+    assert helpers.unify_quotes("plain 'ASCII' - text") == "plain 'ASCII' - text"
