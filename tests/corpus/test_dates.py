@@ -1,11 +1,10 @@
 """Publication dates (newsdesk.corpus.dates): plausible window, relative words, time zones,
 day/month order. Each case is an input named in issue 12."""
 
-import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus_inputs import load_quietly, write
 
 import helpers
 
@@ -15,19 +14,6 @@ BODY = (
 )
 
 
-def write(folder: Path, name: str, content: str) -> Path:
-    path = folder / name
-    path.write_text(content, encoding="utf-8")
-    return path
-
-
-def load_quietly(source, **kwargs) -> tuple[pd.DataFrame, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        corpus = helpers.load_corpus(source, **kwargs)
-    others = [w for w in caught if not issubclass(w.category, helpers.CorpusWarning)]
-    assert others == [], [str(w.message) for w in others]
-    return corpus, [str(w.message) for w in caught if issubclass(w.category, helpers.CorpusWarning)]
 
 
 @pytest.mark.parametrize("value", ["2502-01-27", "3000-01-01", "0099-01-01"])

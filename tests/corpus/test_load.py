@@ -2,11 +2,11 @@
 
 import hashlib
 import json
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus_inputs import load_quietly, write
 
 import helpers
 
@@ -30,17 +30,6 @@ def seeds() -> pd.DataFrame:
     return helpers.load_corpus(SEEDS)
 
 
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return path
-
-
-def load_quietly(source, **kwargs) -> tuple[pd.DataFrame, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        corpus = helpers.load_corpus(source, **kwargs)
-    return corpus, [str(w.message) for w in caught if issubclass(w.category, helpers.CorpusWarning)]
 
 
 # --- seeds ---------------------------------------------------------------------------

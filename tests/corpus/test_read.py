@@ -4,10 +4,9 @@ is an input named in issue 12; every skipped entry is named in a warning."""
 import json
 import os
 import warnings
-from pathlib import Path
 
-import pandas as pd
 import pytest
+from corpus_inputs import load_quietly, write
 
 import helpers
 
@@ -17,20 +16,6 @@ BODY = (
 )
 
 
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return path
-
-
-def load_quietly(source, **kwargs) -> tuple[pd.DataFrame, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        corpus = helpers.load_corpus(source, **kwargs)
-    others = [w for w in caught if not issubclass(w.category, helpers.CorpusWarning)]
-    assert others == [], [str(w.message) for w in others]
-    return corpus, [str(w.message) for w in caught if issubclass(w.category, helpers.CorpusWarning)]
 
 
 def messages_before_error(source) -> tuple[list[str], str]:

@@ -3,21 +3,9 @@
 import re
 
 import numpy as np
-import pandas as pd
+from term_corpora import make_corpus
 
 import helpers
-
-
-def make_corpus(texts, dates=None, origins=None):
-    """A corpus table with the columns the term findings read."""
-    n = len(texts)
-    return pd.DataFrame({
-        "doc_id": [f"d{i}" for i in range(n)],
-        "outlet": ["unknown"] * n,
-        "origin": origins or ["unknown"] * n,
-        "published": pd.to_datetime(pd.Series(dates or [None] * n, dtype=object)),
-        "text": texts,
-    })
 
 
 def findings_for(corpus, freq="D"):

@@ -6,22 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
+from term_corpora import make_corpus
 
 import helpers
 from newsdesk.terms.model import _tokens_from_normalized
-
-
-def make_corpus(texts, dates=None, origins=None):
-    """A corpus table with the columns the terms functions read."""
-    n = len(texts)
-    return pd.DataFrame({
-        "doc_id": [f"d{i}" for i in range(n)],
-        "outlet": ["unknown"] * n,
-        "origin": origins or ["unknown"] * n,
-        "published": pd.to_datetime(pd.Series(dates or [None] * n, dtype=object)),
-        "text": texts,
-    })
-
 
 # --- tokens ---------------------------------------------------------------------------
 
