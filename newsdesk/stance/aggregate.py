@@ -161,21 +161,32 @@ def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None, 
     missing = [c for c in ("doc_id", "mentions_target", "stance", "speaker_type") if c not in table.columns]
     if missing:
         raise ValueError(f"article_stance: sentences lack the columns {missing}")
-    target = table[table["mentions_target"].astype(bool)]
-    author = target["speaker_type"].isin(AUTHOR_VOICE_TYPES)
+    counts = _voice_counts(table, corpus["doc_id"])
     rows = []
-    for doc_id in corpus["doc_id"]:
-        mine = target["doc_id"].eq(doc_id)
-        counts = {f"{who}_{side}": int((mine & voice & target["stance"].eq(side)).sum())
-                  for who, voice in (("author", author), ("quoted", ~author))
-                  for side in ("favor", "against")}
-        favor = counts["author_favor"] + counts["quoted_favor"]
-        against = counts["author_against"] + counts["quoted_against"]
-        stance, basis = _article_verdict(counts)
-        rows.append({"doc_id": doc_id, "n_target": int(mine.sum()), "n_favor": favor, "n_against": against,
-                     "net": round((favor - against) / max(1, favor + against), 4), **counts,
+    for doc_id, n_target, af, aa, qf, qa in counts.itertuples(index=False):
+        voices = {"author_favor": af, "author_against": aa, "quoted_favor": qf, "quoted_against": qa}
+        favor, against = af + qf, aa + qa
+        stance, basis = _article_verdict(voices)
+        rows.append({"doc_id": doc_id, "n_target": n_target, "n_favor": favor, "n_against": against,
+                     "net": round((favor - against) / max(1, favor + against), 4), **voices,
                      "stance": stance, "basis": basis})
     return pd.DataFrame(rows, columns=ARTICLE_STANCE_COLUMNS)
+
+
+def _voice_counts(table: pd.DataFrame, doc_ids: pd.Series) -> pd.DataFrame:
+    """Per article of ``doc_ids`` (in that order, repeats kept): target sentences, then
+    author and quoted favor / against counts (``AUTHOR_VOICE_TYPES`` are the author's voice).
+    One pass over the sentences, grouped by article; articles without any count 0."""
+    target = table[table["mentions_target"].astype(bool)]
+    author = target["speaker_type"].isin(AUTHOR_VOICE_TYPES)
+    keys = ["author_favor", "author_against", "quoted_favor", "quoted_against"]
+    frame = pd.DataFrame({"doc_id": target["doc_id"], "n_target": 1}, index=target.index)
+    for key in keys:
+        who, side = key.split("_")
+        frame[key] = ((author if who == "author" else ~author) & target["stance"].eq(side)).astype(int)
+    summed = frame.groupby("doc_id", sort=False)[["n_target", *keys]].sum()
+    counts = summed.reindex(pd.Index(doc_ids, name="doc_id"), fill_value=0).astype(int)
+    return counts.reset_index()
 
 
 def _article_verdict(counts: dict[str, int]) -> tuple[str, str]:

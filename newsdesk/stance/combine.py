@@ -6,6 +6,7 @@ as referring to them even when no rule fired (a target only pointed back at, in 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from newsdesk.stance.learned import (
@@ -21,9 +22,11 @@ __all__ = ["PROBABILITY_COLUMNS", "learned_stance_table"]
 PROBABILITY_COLUMNS = [f"p_{label}" for label in STANCE_LABELS]
 
 
-def _reason(proba: pd.Series, rule_reason: str) -> str:
-    shares = " · ".join(f"{label} {proba[f'p_{label}']:.2f}" for label in STANCE_LABELS)
-    return f"model: {shares}; rules: {rule_reason}"
+def _reasons(proba: np.ndarray, rule_reasons: list[str]) -> list[str]:
+    """``"model: favor 0.12 · against 0.80 · none 0.08; rules: …"`` per row of ``proba``
+    (columns in ``STANCE_LABELS`` order) and its rules' reason."""
+    return ["model: " + " · ".join(f"{label} {p:.2f}" for label, p in zip(STANCE_LABELS, row, strict=True))
+            + f"; rules: {reason}" for row, reason in zip(proba.tolist(), rule_reasons, strict=True)]
 
 
 def learned_stance_table(table: pd.DataFrame, model: StanceModel | None = None, *,
@@ -62,7 +65,8 @@ def learned_stance_table(table: pd.DataFrame, model: StanceModel | None = None, 
     target = rows[out.loc[rows, "mentions_target"].astype(bool).to_numpy()]
     out.loc[target, "stance"] = labels[target]
     out.loc[target, "confidence"] = proba.loc[target, PROBABILITY_COLUMNS].max(axis=1).round(4)
-    out.loc[target, "reason"] = [_reason(proba.loc[i], out.at[i, "reason"]) for i in target]
-    disagree = [i for i in target if out.at[i, "stance"] != out.at[i, "rule_stance"]]
+    out.loc[target, "reason"] = _reasons(proba.loc[target, PROBABILITY_COLUMNS].to_numpy(),
+                                         out.loc[target, "reason"].tolist())
+    disagree = target[out.loc[target, "stance"].ne(out.loc[target, "rule_stance"]).to_numpy()]
     out.loc[disagree, "cue_start"] = -1
     return out

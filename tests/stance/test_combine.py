@@ -1,0 +1,51 @@
+"""Rules and the learned model together: which sentences the model scores, and what it writes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import helpers
+
+
+def sentences_of(doc_id: str, *texts: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": doc_id, "sent_id": range(len(texts)), "sentence": list(texts)})
+
+
+@pytest.fixture(scope="module")
+def toy():
+    favor = [f"The export curbs are working and slow China down, case {i}." for i in range(6)]
+    against = [f"The export curbs have failed and backfired badly, case {i}." for i in range(6)]
+    none = [f"The export curbs were announced on a Monday, case {i}." for i in range(6)]
+    return helpers.fit_stance_model(favor + against + none, ["favor"] * 6 + ["against"] * 6 + ["none"] * 6,
+                                    vector_weight=0.0)
+
+
+@pytest.fixture(scope="module")
+def small_corpus():
+    seeds = helpers.load_corpus("seeds")
+    export = helpers.synthetic_export(seeds, 12, seed=3, paragraphs=(2, 3))
+    corpus = pd.DataFrame({"doc_id": export["stories_id"], "text": export["text"]})
+    return pd.concat([corpus, seeds[["doc_id", "text"]]], ignore_index=True)
+
+
+def test_reason_and_cue_reset_match_a_row_by_row_reference(small_corpus, toy):
+    table = helpers.rule_stance_table(helpers.detect_targets(helpers.corpus_sentences(small_corpus)))
+    out = helpers.learned_stance_table(table, toy)
+    target = out[out["mentions_target"] & out["p_none"].add(out["p_favor"]).gt(0)]
+    assert len(target) > 10
+    for i, row in target.iterrows():
+        shares = " · ".join(f"{label} {row[f'p_{label}']:.2f}" for label in helpers.STANCE_LABELS)
+        assert row["reason"] == f"model: {shares}; rules: {table.at[i, 'reason']}"
+        expected_cue = -1 if row["stance"] != row["rule_stance"] else table.at[i, "cue_start"]
+        assert row["cue_start"] == expected_cue
+    untouched = out[~out.index.isin(target.index)]
+    assert (untouched["reason"] == table.loc[untouched.index, "reason"]).all()
+
+
+def test_stance_details_are_the_same_in_any_batch_size(small_corpus):
+    whole = helpers.stance_details(small_corpus)
+    batched = helpers.stance_details(small_corpus, batch_articles=4)
+    pd.testing.assert_frame_equal(whole, batched)
+    articles = helpers.article_stance(small_corpus, whole)
+    assert articles["n_target"].sum() == int(whole["mentions_target"].sum())
+    assert np.array_equal(articles["doc_id"], small_corpus["doc_id"])
