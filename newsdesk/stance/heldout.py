@@ -10,11 +10,11 @@ import pandas as pd
 from newsdesk.corpus.describe import corpus_sentences
 from newsdesk.stance.baselines import svm_pipeline
 from newsdesk.stance.combine import PROBABILITY_COLUMNS, learned_stance_table
-from newsdesk.stance.learned import StanceModel, fit_stance_model, load_written_stance
+from newsdesk.stance.learned import StanceModel, fit_stance_model, load_written_stance, written_training
 from newsdesk.stance.metrics import align_gold, bootstrap_metrics, stance_metrics, target_scores
 from newsdesk.stance.rules import rule_stance_table
-from newsdesk.stance.settings import BOOTSTRAP_REPS, STANCE_SEED, UNCERTAIN_N
-from newsdesk.stance.targets import detect_targets, stance_text
+from newsdesk.stance.settings import BOOTSTRAP_REPS, MODEL_WINDOW, STANCE_SEED, UNCERTAIN_N
+from newsdesk.stance.targets import detect_targets, measure_word, sentences_since_target, stance_text
 from newsdesk.text import split_sentences, spreadsheet_safe
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "loao_learned",
     "loao_scores",
     "svm_baseline",
+    "written_rule_targets",
     "uncertain_sentences",
     "written_scores",
     "written_target_scores",
@@ -46,18 +47,39 @@ def _written_frame(written: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.DataFrame(rows, columns=["doc_id", "sent_id", "sentence"]), np.asarray(last, dtype=int)
 
 
-def label_written(written: pd.DataFrame, model: StanceModel | None = None) -> pd.DataFrame:
+def written_rule_targets(written: pd.DataFrame) -> pd.DataFrame:
+    """The rules alone on written rows, each in its context (no model): ``written`` plus
+    ``mentions_target``, ``target_rule``, ``rule_stance`` and ``since_target`` (sentences back
+    to the nearest rule target of its context, 0 when the rules flag the row itself, ``inf``
+    when none does: :func:`sentences_since_target`) and ``measure_word`` (:func:`measure_word`)."""
+    frame, last = _written_frame(written)
+    rules = rule_stance_table(detect_targets(frame))
+    picked = rules.iloc[last].reset_index(drop=True)
+    out = written.reset_index(drop=True).copy()
+    for column in ("mentions_target", "target_rule"):
+        out[column] = picked[column].to_numpy()
+    out["rule_stance"] = picked["stance"].to_numpy()
+    out["since_target"] = sentences_since_target(rules)[last]
+    out["measure_word"] = [measure_word(s) for s in out["sentence"]]
+    return out
+
+
+def label_written(written: pd.DataFrame, model: StanceModel | None = None, *,
+                  window: int | None = MODEL_WINDOW) -> pd.DataFrame:
     """Run the pipeline's target detection and stance on written rows, each in its context.
 
-    Every row is taken to sit in an article about the measures. Returns ``written`` plus
-    ``mentions_target``, ``target_rule``, ``rule_stance`` (rules only) and ``stance``
-    (rules and the learned model ``model``, by default the shipped one).
+    Every row is taken to sit in an article about the measures; the model scores it as the
+    pipeline would (:func:`model_candidates` with ``window``; ``None`` scores every row).
+    Returns :func:`written_rule_targets` with ``mentions_target`` and ``target_rule`` now
+    the pipeline's, plus ``stance`` (rules and the learned model ``model``, by default the
+    shipped one).
     """
     frame, last = _written_frame(written)
-    table = learned_stance_table(rule_stance_table(detect_targets(frame)), model, all_on_topic=True)
+    table = learned_stance_table(rule_stance_table(detect_targets(frame)), model, all_on_topic=True,
+                                 window=window)
     picked = table.iloc[last].reset_index(drop=True)
-    out = written.reset_index(drop=True).copy()
-    for column in ("mentions_target", "target_rule", "rule_stance", "stance"):
+    out = written_rule_targets(written)
+    for column in ("mentions_target", "target_rule", "stance"):
         out[column] = picked[column].to_numpy()
     out["rule_stance"] = np.where(picked["target_rule"].eq("model"), "none", out["rule_stance"])
     return out
@@ -100,21 +122,16 @@ def kind_scores(labelled: pd.DataFrame, predicted: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "sentences", "accuracy", "F_avg"])
 
 
-def _extra_training() -> pd.DataFrame:
-    written = load_written_stance("train")
-    return written[["sentence", "label"]]
-
-
 def loao_learned(corpus: pd.DataFrame, gold: pd.DataFrame,
                  extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """Leave one article out for the learned model on articles with gold labels.
 
-    For each gold article, a model is fitted on ``extra`` (default: every written training
-    sentence) plus the other gold articles' sentences (their unlisted sentences as
+    For each gold article, a model is fitted on ``extra`` (default: :func:`written_training`,
+    what the shipped model learns from) plus the other gold articles' sentences (their unlisted sentences as
     ``none``), then labels the held-out article through the pipeline. Returns the aligned
     sentences of the gold articles (:func:`align_gold` columns) plus ``learned``.
     """
-    extra = _extra_training() if extra is None else extra
+    extra = written_training()[["sentence", "label"]] if extra is None else extra
     sentences = corpus_sentences(corpus)
     aligned = align_gold(sentences, gold)
     aligned = aligned[aligned["gold_doc"]].reset_index(drop=True)

@@ -20,12 +20,14 @@ from newsdesk.stance.rules import clause_structure, rule_stance
 from newsdesk.stance.settings import (
     ABSTAIN_BELOW,
     CALIBRATION_TEMPERATURE,
+    CHAR_NGRAMS,
     CLASS_WEIGHT,
     MODEL_C,
     RULE_FEATURE_WEIGHT,
     STANCE_LABELS,
     STANCE_TEST_FILE,
     STANCE_TRAIN_GLOB,
+    TRAIN_OFF_TARGET,
     VECTOR_FEATURE_WEIGHT,
 )
 from newsdesk.stance.targets import stance_text, target_spans
@@ -43,6 +45,7 @@ __all__ = [
     "rule_features",
     "shipped_stance_model",
     "shipped_training_overlap",
+    "written_training",
 ]
 
 WRITTEN_STANCE_COLUMNS = ["id", "context", "sentence", "label", "kind", "genre", "speaker", "refers", "note"]
@@ -95,7 +98,8 @@ def rule_features(sentences: list[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StanceModel:
-    """A fitted stance model: the n-gram vectorisers, the classifier and its settings."""
+    """A fitted stance model: the n-gram vectorisers (``chars`` None without character
+    n-grams), the classifier and its settings."""
 
     words: object
     chars: object
@@ -122,7 +126,7 @@ def _features(model_parts: tuple, texts: list[str], sentences: list[str], rule_w
     from scipy import sparse
 
     words, chars, main_words = model_parts
-    blocks = [words.transform(texts), chars.transform(texts),
+    blocks = [words.transform(texts), *([] if chars is None else [chars.transform(texts)]),
               main_words.transform([asserted_clause(t) for t in texts])]
     if rule_weight:
         blocks.append(sparse.csr_matrix(rule_weight * rule_features(sentences)))
@@ -134,8 +138,12 @@ def _features(model_parts: tuple, texts: list[str], sentences: list[str], rule_w
 def fit_stance_model(sentences: list[str], labels: list[str], *, c: float = MODEL_C,
                      abstain_below: float = ABSTAIN_BELOW, rule_weight: float = RULE_FEATURE_WEIGHT,
                      vector_weight: float = VECTOR_FEATURE_WEIGHT,
-                     temperature: float = CALIBRATION_TEMPERATURE) -> StanceModel:
+                     temperature: float = CALIBRATION_TEMPERATURE,
+                     char_ngrams: tuple[int, int] | None = CHAR_NGRAMS) -> StanceModel:
     """Fit the model on sentences and their labels (favor / against / none).
+
+    ``char_ngrams`` is the range of character n-gram lengths (within words), or ``None`` for
+    no character n-grams.
 
     ``temperature`` calibrates the probabilities (temperature scaling: each probability is
     raised to ``1 / temperature`` and the row renormalised); it was fitted on out-of-fold
@@ -148,7 +156,9 @@ def fit_stance_model(sentences: list[str], labels: list[str], *, c: float = MODE
         raise ValueError("fit_stance_model needs one label per sentence and at least one sentence")
     texts = [stance_text(s) for s in sentences]
     words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=3).fit(texts)
+    chars = (None if char_ngrams is None else
+             TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True,
+                             min_df=3).fit(texts))
     main_words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(
         [asserted_clause(t) for t in texts])
     parts = (words, chars, main_words)
@@ -187,12 +197,18 @@ def _seed_gold_sentences() -> pd.DataFrame:
     return gold[["doc_id", "sentence", "label"]]
 
 
+def written_training(off_target: bool = TRAIN_OFF_TARGET) -> pd.DataFrame:
+    """The written training sentences the model learns from: every ``stance_train*.csv`` row,
+    without the off-target ones (``refers`` = ``no``) unless ``off_target``."""
+    train = load_written_stance("train")
+    return train if off_target else train[train["refers"] != "no"].reset_index(drop=True)
+
+
 @lexicon_cache
 def shipped_stance_model() -> StanceModel:
-    """The model the pipeline uses: fitted on every written training sentence that refers to
-    the measures and on the seeds' gold sentences (cached; ``reload_lexicons`` refits it)."""
-    train = load_written_stance("train")
-    train = train[train["refers"] != "no"]
+    """The model the pipeline uses: fitted on :func:`written_training` and on the seeds' gold
+    sentences (cached; ``reload_lexicons`` refits it)."""
+    train = written_training()
     seeds = _seed_gold_sentences()
     sentences = [*train["sentence"], *seeds["sentence"]]
     labels = [*train["label"], *seeds["label"]]

@@ -22,7 +22,9 @@ from newsdesk.text import collapse_spaces, normalize_text
 __all__ = [
     "detect_targets",
     "in_article_batches",
+    "measure_word",
     "points_back",
+    "sentences_since_target",
     "stance_marker",
     "stance_patterns",
     "stance_text",
@@ -70,6 +72,20 @@ def points_back(sentence: str) -> str:
 def _any_target() -> re.Pattern:
     """One regex matching wherever any target pattern does; most sentences fail it at once."""
     return _bounded("|".join(f"(?:{p})" for p in read_lexicon_table("stance_target")["pattern"]))
+
+
+@lexicon_cache
+def _measure_words() -> re.Pattern:
+    """One regex matching any word of ``lexicons/stance_measure_words.csv``."""
+    return _bounded("|".join(f"(?:{p})" for p in read_lexicon_table("stance_measure_words")["pattern"]))
+
+
+def measure_word(sentence: str) -> str:
+    """The first word of ``sentence`` that names the measures loosely ("ban", "rules",
+    "licences", "smuggling": ``lexicons/stance_measure_words.csv``), or ``""``. Such a word
+    alone does not make a target; it lets the learned model read the sentence."""
+    found = _measure_words().search(stance_text(sentence))
+    return found.group(0) if found else ""
 
 
 @lexicon_cache
@@ -179,3 +195,14 @@ def detect_targets(sentences: pd.DataFrame, context: int = ACCESS_CONTEXT,
             out.iat[i, out.columns.get_loc("target_match")] = points_back(out["sentence"].iat[i])
     out["mentions_target"] = mentions
     return out
+
+
+def sentences_since_target(table: pd.DataFrame) -> np.ndarray:
+    """For each sentence of a :func:`detect_targets` table (articles in text order): how many
+    sentences back the nearest sentence of the same article that refers to the measures is
+    (0 for such a sentence itself), or ``inf`` when none comes before it."""
+    position = np.arange(len(table), dtype=float)
+    last = pd.Series(np.where(table["mentions_target"].astype(bool).to_numpy(), position, np.nan),
+                     index=table.index)
+    last = last.groupby(table["doc_id"].to_numpy(), sort=False).ffill().to_numpy()
+    return np.where(np.isnan(last), np.inf, position - last)

@@ -49,3 +49,43 @@ def test_stance_details_are_the_same_in_any_batch_size(small_corpus):
     articles = helpers.article_stance(small_corpus, whole)
     assert articles["n_target"].sum() == int(whole["mentions_target"].sum())
     assert np.array_equal(articles["doc_id"], small_corpus["doc_id"])
+
+
+def test_sentences_since_target_by_hand():
+    table = pd.DataFrame({"doc_id": ["a", "a", "a", "a", "b", "b"],
+                          "mentions_target": [False, True, False, False, False, True]})
+    since = helpers.sentences_since_target(table)
+    assert since.tolist() == [np.inf, 0, 1, 2, np.inf, 0]
+
+
+def test_model_candidates_window_measure_words_and_off_topic_articles():
+    table = helpers.detect_targets(pd.concat([
+        sentences_of("on", "Washington widened its chip curbs on Monday.", "Markets rose.", "Bonds fell.",
+                     "Oil was flat.", "Critics say the ban leaks."),
+        sentences_of("off", "Markets rose.", "The ban on leaf blowers starts in May.")], ignore_index=True))
+    assert table["mentions_target"].tolist() == [True, False, False, False, False, False, False]
+    near = helpers.model_candidates(table, 1, measure_words=False)
+    assert near.tolist() == [True, True, False, False, False, False, False]
+    loose = helpers.model_candidates(table, 1, measure_words=True)
+    assert loose.tolist() == [True, True, False, False, True, False, False]  # "ban": on-topic only
+    every = helpers.model_candidates(table, None)
+    assert every.tolist() == [True] * 5 + [False] * 2
+    assert helpers.model_candidates(table, 0, all_on_topic=True, measure_words=True).tolist()[-1]
+    with pytest.raises(ValueError, match="window"):
+        helpers.model_candidates(table, -1)
+
+
+def test_measure_word_is_a_whole_word():
+    assert helpers.measure_word("The chip ban leaks.") == "ban"
+    assert helpers.measure_word("The banner fell.") == ""
+    assert helpers.measure_word("Exporters must now file reports.") == "exporters"
+
+
+def test_unscored_sentences_keep_zero_probability(toy):
+    table = helpers.rule_stance_table(helpers.detect_targets(
+        sentences_of("d", "The export curbs have failed and backfired badly.", "Markets rose.", "Bonds fell.",
+                     "Oil was flat.")))
+    out = helpers.learned_stance_table(table, toy, window=1, measure_words=False)
+    assert out["p_none"].gt(0).tolist() == [True, True, False, False]
+    every = helpers.learned_stance_table(table, toy, window=None)
+    assert every["p_none"].gt(0).all()

@@ -189,3 +189,21 @@ def test_group_bootstrap_resamples_whole_articles():
     table = helpers.bootstrap_metrics(gold, wrong, reps=200, groups=pd.Series(["a", "a", "b", "b"]))
     row = table.set_index("metric").loc["accuracy"]
     assert row["value"] == 0.5 and row["ci_low"] == 0.0 and row["ci_high"] == 1.0
+
+
+def test_training_file_e_is_loaded_with_the_others_and_is_balanced():
+    train = helpers.load_written_stance("train")
+    extra = train[train["id"].str.startswith("tre")]
+    assert len(extra) >= 300 and extra["id"].is_unique
+    counts = extra["label"].value_counts()
+    assert counts.min() >= 0.25 * len(extra)  # no label below a quarter
+    assert (extra.loc[extra["refers"] == "no", "label"] == "none").all()
+    assert extra.loc[extra["refers"] == "pointing", "context"].ne("").all()
+    assert extra["kind"].isin(helpers.KIND_ORDER).all()
+
+
+def test_written_training_leaves_out_off_target_rows_unless_asked():
+    train = helpers.written_training(off_target=False)
+    assert not train["refers"].eq("no").any()
+    everything = helpers.written_training(off_target=True)
+    assert len(everything) == len(helpers.load_written_stance("train")) > len(train)
