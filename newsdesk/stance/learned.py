@@ -1,6 +1,7 @@
-"""The learned stance model: a logistic regression on word and character n-grams, the words of
-the asserted clause (codebook H1), a WordLlama sentence vector and, when ``RULE_FEATURE_WEIGHT``
-is not zero, the rule model's verdict; with calibrated probabilities and abstention.
+"""The learned stance model: a logistic regression on word and character n-grams and the words
+of the asserted clause (codebook H1), plus a WordLlama sentence vector when
+``VECTOR_FEATURE_WEIGHT`` is not zero and the rule model's verdict when ``RULE_FEATURE_WEIGHT``
+is not zero (cross-validation left both out); with calibrated probabilities and abstention.
 
 It is trained on the hand-written sentences in ``labels/stance_train*.csv`` and, when it is
 the shipped model, on the seeds' gold sentences too. ``labels/stance_test.csv`` is the
