@@ -86,7 +86,8 @@ def learned_stance_table(table: pd.DataFrame, model: StanceModel | None = None, 
     if len(rows) == 0:
         return out
     model = model or shipped_stance_model()
-    proba = predict_stance_proba(model, out.loc[rows, "sentence"].tolist())
+    codes, unique = pd.factorize(out.loc[rows, "sentence"])  # copies in a corpus are scored once
+    proba = predict_stance_proba(model, list(unique)).iloc[codes]
     proba.index = rows
     labels = pd.Series(label_with_abstention(proba, model.abstain_below), index=rows)
     out.loc[rows, PROBABILITY_COLUMNS] = proba[PROBABILITY_COLUMNS].to_numpy()

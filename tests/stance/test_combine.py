@@ -89,3 +89,14 @@ def test_unscored_sentences_keep_zero_probability(toy):
     assert out["p_none"].gt(0).tolist() == [True, True, False, False]
     every = helpers.learned_stance_table(table, toy, window=None)
     assert every["p_none"].gt(0).all()
+
+
+def test_repeated_sentences_get_the_same_scores_as_when_scored_alone(toy):
+    texts = ["The export curbs have failed and backfired badly.",
+             "The curbs are working and slow China down.", "Markets rose."]
+    table = helpers.rule_stance_table(helpers.detect_targets(pd.concat(
+        [sentences_of("a", *texts), sentences_of("b", texts[1], texts[0], texts[1])], ignore_index=True)))
+    out = helpers.learned_stance_table(table, toy, window=None)
+    alone = helpers.predict_stance_proba(toy, out["sentence"].tolist())
+    assert out[helpers.PROBABILITY_COLUMNS].to_numpy().tolist() == alone.to_numpy().tolist()
+    assert out.loc[3, "p_favor"] == out.loc[1, "p_favor"] == out.loc[5, "p_favor"]
