@@ -25,8 +25,8 @@ newsdesk.corpus                loading (notebook 01)
     describe  sentences, article labels, date order and span
     summary   the loading findings (``loading_findings``, ``corpus_findings``)
 newsdesk.speakers              quotes, reported speech, the speaker of each sentence
-newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, contrast, kwic,
-                               summary (``term_findings``)
+newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, trend_test,
+                               contrast, kwic, summary (``term_findings``)
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate,
                                heldout, summary
@@ -38,7 +38,8 @@ newsdesk.overlap               source overlap (notebook 04): settings, shingles,
                                scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.scaling               the scaling notebook's computed findings (``scaling_findings``)
-newsdesk.plots                 every figure, saved as PNG + CSV
+newsdesk.plots                 every figure, saved as PNG + CSV: settings (readable sizes), common
+                               (save, show, plain text), loading, terms, stance, overlap, scaling
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
 newsdesk.report                the stakeholder HTML report
 newsdesk.report_pages          what a page leaves out (an nbconvert preprocessor)
@@ -78,7 +79,13 @@ from newsdesk.overlap.views import *
 from newsdesk.parallel import *
 from newsdesk.paths import *
 from newsdesk.pipeline import *
-from newsdesk.plots import *
+from newsdesk.plots.common import *
+from newsdesk.plots.loading import *
+from newsdesk.plots.overlap import *
+from newsdesk.plots.scaling import *
+from newsdesk.plots.settings import *
+from newsdesk.plots.stance import *
+from newsdesk.plots.terms import *
 from newsdesk.report import *
 from newsdesk.report_findings import *
 from newsdesk.report_pages import *
@@ -102,6 +109,7 @@ from newsdesk.terms.kwic import *
 from newsdesk.terms.model import *
 from newsdesk.terms.settings import *
 from newsdesk.terms.summary import *
+from newsdesk.terms.trend_test import *
 from newsdesk.terms.trends import *
 from newsdesk.text import *
 
