@@ -130,7 +130,8 @@ def plot_speaker_matrix(matrix: pd.DataFrame, labels: dict[str, str] | None = No
     if cell_in >= 0.25 and values.size <= 600:
         for (r, c), value in np.ndenumerate(values):
             if value > 0:
-                ax.text(c, r, f"{int(value)}", ha="center", va="center", fontsize=MIN_FONT_PT)
+                ax.text(c, r, f"{int(value)}", ha="center", va="center", fontsize=MIN_FONT_PT,
+                        color="white" if value > 0.6 * values.max() else "black")
     ax.set_xlabel("article")
     fig.colorbar(image, ax=ax, shrink=0.6, label="mentions").ax.tick_params(labelsize=MIN_FONT_PT)
     fig.tight_layout()

@@ -86,8 +86,9 @@ def _policy(mentions: pd.DataFrame) -> Finding:
         text = (f"{_term(formal)} occurs {number_words(int(using[formal].sum()), 'time')}, in "
                 f"{number_words(len(using), 'article')} of {len(mentions)}: "
                 + ", ".join(f"{quoted(doc)} ({n})" for doc, n in
-                            zip(using["doc_id"], using[formal], strict=True))
-                + ".")
+                            zip(using["doc_id"].head(_MAX_LISTED), using[formal].head(_MAX_LISTED),
+                                strict=True))
+                + (f" … ({len(using)} in all)." if len(using) > _MAX_LISTED else "."))
     others = mentions[(mentions[formal] == 0)].head(_MAX_LISTED)
     named = []
     for row in others.to_dict("records"):
@@ -130,7 +131,7 @@ def _time(trends: pd.DataFrame, tests: pd.DataFrame) -> Finding:
     moving = tests[tests["verdict"].isin(["rising", "falling"])]
     over = f"over {number_words(int(row['n_periods']), 'period')}"
     if moving.empty:
-        best = tests.sort_values(["q", "term"], kind="stable").iloc[0]
+        best = tests.sort_values(["q", "p", "term"], kind="stable").iloc[0]
         text = (f"No trend: none of the {number_words(len(tests), 'followed term')} rises or falls "
                 f"clearly {over} of {n_dated} dated articles; the closest is {_term(best['term'])} "
                 f"(tau = {best['tau']:.2f}, q = {best['q']:.3f}).")
