@@ -71,7 +71,7 @@ def _trend_title(term: str, tests: pd.DataFrame | None) -> str:
     if tests is None or term not in set(tests["term"]):
         return plain_text(term)
     row = tests[tests["term"] == term].iloc[0]
-    tested = f", q = {row['q']:.3f}" if pd.notna(row["q"]) else ""
+    tested = "" if pd.isna(row["q"]) else ", q < 0.001" if row["q"] < 0.001 else f", q = {row['q']:.3f}"
     return plain_text(f"{term}: {row['verdict']}{tested}")
 
 

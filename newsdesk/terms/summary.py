@@ -101,6 +101,10 @@ def _policy(mentions: pd.DataFrame) -> Finding:
                                    "in words not on the list.")
 
 
+def _q(q: float) -> str:
+    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+
+
 def _trend_caveat(tests: pd.DataFrame) -> str:
     return (f"Tested only over periods holding at least {TREND_MIN_PERIOD_DOCS} articles: "
             f"Mann–Kendall (Kendall's tau of each term's share against time) with a permutation "
@@ -134,11 +138,11 @@ def _time(trends: pd.DataFrame, tests: pd.DataFrame) -> Finding:
         best = tests.sort_values(["q", "p", "term"], kind="stable").iloc[0]
         text = (f"No trend: none of the {number_words(len(tests), 'followed term')} rises or falls "
                 f"clearly {over} of {n_dated} dated articles; the closest is {_term(best['term'])} "
-                f"(tau = {best['tau']:.2f}, q = {best['q']:.3f}).")
+                f"(tau = {best['tau']:.2f}, {_q(best['q'])}).")
         return Finding(text, evidence, caveat)
     named = "; ".join(f"{_term(r.term)} {'rises' if r.verdict == 'rising' else 'falls'} "
                       f"(share {r.first_share:.4f} → {r.last_share:.4f}, tau = {r.tau:.2f}, "
-                      f"q = {r.q:.3f})" for r in moving.itertuples())
+                      f"{_q(r.q)})" for r in moving.itertuples())
     rest = len(tests) - len(moving)
     text = (f"{over.capitalize()} of {n_dated} dated articles: {named}"
             + (f"; the other {number_words(rest, 'followed term shows', 'followed terms show')} "

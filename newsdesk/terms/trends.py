@@ -106,8 +106,26 @@ def trend_term_table(corpus: pd.DataFrame, model: TermModel | None = None,
 
 def trend_terms(corpus: pd.DataFrame, model: TermModel | None = None, n: int = TREND_TERMS_N,
                 min_docs: int = TREND_TERM_MIN_DOCS) -> list[str]:
-    """The ``n`` most distinctive terms of :func:`trend_term_table`: the terms followed over time."""
-    return trend_term_table(corpus, model, min_docs)["term"].head(n).tolist()
+    """The ``n`` most distinctive terms of :func:`trend_term_table`: the terms followed over time.
+
+    A term counted exactly as often as one already chosen in every article is the same phrase
+    again ("tariff", "regime", "tariff regime" from one repeated sentence) and is skipped, so
+    the panels show different words.
+    """
+    model, rows = _rows(corpus, model)
+    table = trend_term_table(corpus, model, min_docs)
+    if table.empty:
+        return []
+    column = {term: i for i, term in enumerate(model.terms)}
+    counts = model.counts[rows].tocsc()
+    chosen: list[tuple[str, np.ndarray]] = []
+    for term in table["term"]:
+        if len(chosen) == n:
+            break
+        per_article = counts[:, column[term]].toarray().ravel()
+        if not any(np.array_equal(per_article, seen) for _, seen in chosen):
+            chosen.append((term, per_article))
+    return [term for term, _ in chosen]
 
 
 def _term_column(model: TermModel, term: str) -> int:

@@ -126,3 +126,14 @@ def test_a_falling_term_and_an_empty_table():
     assert tests["verdict"].tolist() == ["falling"]
     empty = helpers.trend_tests(helpers.term_trends(corpus, [], "M"))
     assert empty.empty and "verdict" in empty.columns
+
+
+def test_followed_terms_skip_the_same_phrase_counted_again():
+    texts = ["tariff regime bites. wafer", "tariff regime bites. wafer foundry",
+             "tariff regime bites. foundry", "memory foundry wafer"]
+    corpus = make_corpus(texts)
+    ranked = helpers.trend_term_table(corpus, min_docs=3)["term"].tolist()
+    assert {"tariff", "regime", "tariff regime"} <= set(ranked)
+    followed = helpers.trend_terms(corpus, n=3, min_docs=3)
+    assert sum(t in followed for t in ("bites", "regime", "regime bites", "tariff", "tariff regime")) == 1
+    assert {"wafer", "foundry"} <= set(followed)  # as frequent, but in other articles
