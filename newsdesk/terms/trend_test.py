@@ -26,6 +26,8 @@ __all__ = [
 
 TREND_VERDICTS = ("rising", "falling", "no trend", "too few articles", "too few periods")
 
+_BATCH = 500  # permutations scored at once: bounds memory to batch × periods² numbers
+
 _COLUMNS = ["term", "verdict", "tau", "p", "q", "n_articles", "n_periods", "first_share",
             "last_share", "min_articles", "min_periods"]
 
@@ -61,7 +63,7 @@ def _kendall_test(shares: np.ndarray, n_resamples: int, seed: int) -> tuple[floa
         return 0.0, 1.0
     tau = float(stats.kendalltau(np.arange(len(shares)), shares).statistic)
     result = stats.permutation_test((shares,), _mann_kendall_s, permutation_type="pairings",
-                                    vectorized=True, n_resamples=n_resamples,
+                                    vectorized=True, n_resamples=n_resamples, batch=_BATCH,
                                     rng=np.random.default_rng(seed))
     return tau, float(result.pvalue)
 

@@ -67,6 +67,14 @@ def _rows(corpus: pd.DataFrame, model: TermModel | None) -> tuple[TermModel, np.
     return model, np.array([index[d] for d in ids], dtype=int)
 
 
+def _article_counts(model: TermModel, rows: np.ndarray):
+    """The model's count matrix restricted to ``rows`` (the matrix itself for the whole corpus,
+    so a large corpus is not copied)."""
+    if len(rows) == model.counts.shape[0] and np.array_equal(rows, np.arange(len(rows))):
+        return model.counts
+    return model.counts[rows]
+
+
 def trend_term_table(corpus: pd.DataFrame, model: TermModel | None = None,
                      min_docs: int = TREND_TERM_MIN_DOCS,
                      exclude: frozenset[str] | None = None) -> pd.DataFrame:
@@ -87,13 +95,14 @@ def trend_term_table(corpus: pd.DataFrame, model: TermModel | None = None,
     if model.vectorizer is None or len(rows) == 0:
         return pd.DataFrame(columns=columns)
     exclude = topic_words() if exclude is None else exclude
-    counts = model.counts[rows]
+    counts = _article_counts(model, rows)
     total = np.asarray(counts.sum(axis=0)).ravel()
     n_docs = np.bincount(counts.indices, minlength=len(model.terms))
     unigram = np.array([" " not in t for t in model.terms], dtype=bool)
     tokens = max(int(total[unigram].sum()), 1)
-    topical = np.array([t in exclude or all(w in exclude for w in t.split()) for t in model.terms])
-    keep = (n_docs >= min(min_docs, len(rows))) & (total > 0) & ~topical
+    keep = (n_docs >= min(min_docs, len(rows))) & (total > 0)
+    for i in np.flatnonzero(keep):  # the topic's words, checked on the candidates only
+        keep[i] = not all(word in exclude for word in model.terms[i].split())
     share = total / tokens
     idf = model.transformer.idf_
     table = pd.DataFrame({"term": model.terms[keep], "n_docs": n_docs[keep], "count": total[keep],
@@ -113,18 +122,19 @@ def trend_terms(corpus: pd.DataFrame, model: TermModel | None = None, n: int = T
     the panels show different words.
     """
     model, rows = _rows(corpus, model)
-    table = trend_term_table(corpus, model, min_docs)
-    if table.empty:
-        return []
-    column = {term: i for i, term in enumerate(model.terms)}
-    counts = model.counts[rows].tocsc()
+    terms = trend_term_table(corpus, model, min_docs)["term"].tolist()
+    column = model.vectorizer.vocabulary_ if terms else {}
+    counts = _article_counts(model, rows)
     chosen: list[tuple[str, np.ndarray]] = []
-    for term in table["term"]:
+    step = max(10 * n, 50)  # candidates read from the matrix at a time
+    for first in range(0, len(terms), step):
+        block = terms[first:first + step]
+        values = counts[:, [column[t] for t in block]].toarray()
+        for term, per_article in zip(block, values.T, strict=True):
+            if len(chosen) < n and not any(np.array_equal(per_article, seen) for _, seen in chosen):
+                chosen.append((term, per_article))
         if len(chosen) == n:
             break
-        per_article = counts[:, column[term]].toarray().ravel()
-        if not any(np.array_equal(per_article, seen) for _, seen in chosen):
-            chosen.append((term, per_article))
     return [term for term, _ in chosen]
 
 
@@ -214,7 +224,7 @@ def term_trends(corpus: pd.DataFrame, terms: list[str] | None = None, freq: str 
     ends.append(pd.NaT)
     member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
                                shape=(len(periods), len(codes)))
-    doc_counts = model.counts[rows]
+    doc_counts = _article_counts(model, rows)
     unigram = np.array([" " not in t for t in model.terms], dtype=bool)
     n_tokens = member @ np.asarray(doc_counts[:, unigram].sum(axis=1)).ravel()
     n_docs = np.bincount(codes, minlength=len(periods))

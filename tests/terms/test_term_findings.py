@@ -119,3 +119,10 @@ def test_no_split_is_no_finding():
     text = findings_for(corpus)[4].text
     assert text == ("No credited/uncredited split: 0 of 2 articles credit a named origin. Nor do the "
                     "dated articles split in two groups large enough to contrast.")
+
+
+def test_one_period_says_why_there_is_no_trend():
+    texts = [f"wafer foundry {w} memory" for w in FILLER * 3]
+    finding = findings_for(make_corpus(texts, ["2025-01-01"] * len(texts)))[3]
+    assert finding.text == ("No trend: 1 period holds enough of the 12 dated articles to compare, "
+                            "and a trend test needs at least 5.")
