@@ -113,7 +113,9 @@ def twenty_article_figures():
     return {
         "term heatmap": helpers.plot_term_heatmap(heat),
         "term trends": helpers.plot_term_trends(trends),
-        "contrast": helpers.plot_contrast(contrast, "credited", "uncredited"),
+        "contrast": helpers.plot_contrast(contrast, "before 2025-03-10", "2025-03-10 or later",
+                                          "earlier vs later articles (no credited/uncredited split): "
+                                          "before 2025-03-10 vs 2025-03-10 or later, Fightin' Words"),
         "similarity": helpers.plot_similarity_heatmaps(long, LABELS),
         "network": helpers.plot_article_network(graph, LABELS),
         "stance": helpers.plot_stance_bars(stance, LABELS),

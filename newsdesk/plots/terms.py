@@ -137,15 +137,18 @@ def plot_term_trends(trends: pd.DataFrame, tests: pd.DataFrame | None = None, nc
     return fig
 
 
-def plot_contrast(data: pd.DataFrame, label_a: str, label_b: str):
+def plot_contrast(data: pd.DataFrame, label_a: str, label_b: str, title: str = ""):
     """Frequency against z-score, scattertext style, from :func:`contrast_plot_data`.
 
     x is the term's count in both groups (log scale), y its z-score; dashed lines mark
-    |z| = 1.96; terms marked in ``labelled`` are named. Returns the figure.
+    |z| = 1.96; terms marked in ``labelled`` are named; ``title`` is wrapped to the figure's
+    width. Returns the figure.
     """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5.5))
+    if title:
+        ax.set_title(plain_text(textwrap.fill(title, 80)), fontsize=FONT_PT + 1)
     if data.empty:
         ax.text(0.5, 0.5, "no terms to compare", ha="center", va="center")
         ax.set_axis_off()
