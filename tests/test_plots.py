@@ -179,3 +179,14 @@ def test_trend_chart_has_a_date_axis_an_articles_panel_and_the_undated_count():
     line = fig.axes[1].lines[0]
     assert len(line.get_xdata()) == 3  # the undated bucket is not a point on the axis
     plt.close(fig)
+
+
+def test_stance_bars_look_labels_up_by_doc_id_whatever_the_row_order():
+    table = pd.DataFrame({"doc_id": ["b", "a"], "n_favor": [1, 2], "n_against": [0, 1], "net": [1.0, 0.3]})
+    fig = helpers.plot_stance_bars(table, {"a": "Daily · 2025-01-01", "b": "Wire · 2025-01-02"})
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Wire · 2025-01-02",
+                                                                     "Daily · 2025-01-01"]
+    plt.close(fig)
+    fig = helpers.plot_stance_bars(table, ["first row", "second row"])  # a list stays in row order
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["first row", "second row"]
+    plt.close(fig)
