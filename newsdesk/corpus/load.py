@@ -125,18 +125,33 @@ def _is_ambiguous_slash_date(value: str) -> bool:
 
 
 def _flag_identical_texts(rows: list[dict], log: LoadLog) -> None:
-    """Mark each row whose normalised text equals an earlier row's (``duplicate_of``)."""
+    """Mark every copy of an identical normalised text (``duplicate_of``) with its original.
+
+    The original is the earliest dated row of the group; undated rows come after dated ones,
+    and input order breaks ties, so an aggregator's later copy never outranks the page it
+    copied, wherever it sits in the input.
+    """
     if len(rows) < 2:
         return  # one article has nothing to equal; its text is not hashed
-    first_by_hash: dict[str, str] = {}
-    for row in rows:
-        digest = hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest()
-        if digest in first_by_hash:
-            row["duplicate_of"] = first_by_hash[digest]
-            log.report(row["file"], f"text identical to doc_id {first_by_hash[digest]}",
+    digests = [hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest() for row in rows]
+    original_of: dict[str, int] = {}
+    for position, digest in enumerate(digests):
+        best = original_of.get(digest)
+        if best is None or _original_rank(rows[position], position) < _original_rank(rows[best], best):
+            original_of[digest] = position
+    for position, (row, digest) in enumerate(zip(rows, digests, strict=True)):
+        original = original_of[digest]
+        if position != original:
+            row["duplicate_of"] = rows[original]["doc_id"]
+            log.report(row["file"], f"text identical to doc_id {row['duplicate_of']}",
                        "flagged in duplicate_of")
-        else:
-            first_by_hash[digest] = row["doc_id"]
+
+
+def _original_rank(row: dict, position: int) -> tuple[bool, pd.Timestamp, int]:
+    """Sort key of a candidate original: dated first, earliest date, then input position."""
+    published = pd.to_datetime(row.get("published"), errors="coerce")
+    undated = published is None or pd.isna(published)
+    return undated, pd.Timestamp.min if undated else published, position
 
 
 _PROGRESS_MIN_RECORDS = 2000  # loads shorter than this show no progress bar
