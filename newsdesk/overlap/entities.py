@@ -35,7 +35,7 @@ __all__ = [
 # with letters ("910C"); words may hold inner hyphens, apostrophes and ampersands ("AT&T").
 _CAP_WORD = r"(?:[A-Z][\w&'-]*[\w&]|[A-Z]|\d+[A-Z][\w-]*)"
 _CONNECTOR = r"(?:of|for|and|&|de|van|von|der|del|al|la)"
-_ENTITY_RE = re.compile(rf"(?<![\w&'-]){_CAP_WORD}(?:[ ](?:{_CONNECTOR}[ ])?{_CAP_WORD})*(?![\w&'-])")
+_ENTITY_RE = re.compile(rf"(?<![\w&'-]){_CAP_WORD}(?:[ ](?:{_CONNECTOR}[ ])?{_CAP_WORD})*(?![\w&'$-])")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:]['\")\]]?\s+|\n\s*|[\"'(\[]\s*)$")
 _POSSESSIVE_RE = re.compile(r"'s?$")
 _CODE_RE = re.compile(r"[A-Z].*\d|\d.*[A-Z]|^[A-Z]{2,}$|[a-z][A-Z]")  # acronym, code, or "DeepSeek"

@@ -50,3 +50,9 @@ def test_years_days_and_small_bare_numbers_are_dropped():
 def test_bad_input_gives_nothing():
     assert article_entities("") == []
     assert article_entities("lower case only, no names at all.") == []
+
+
+def test_currency_prefixes_are_not_entities():
+    text = "TSMC said revenue rose to NT$868 billion, about US$27 billion, as Reuters reported."
+    assert article_entities(text) == ["reuters", "tsmc"]
+    assert article_numbers(text) == ["27000000000 USD", "868000000000 TWD"]
