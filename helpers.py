@@ -18,6 +18,7 @@ newsdesk.corpus                loading (notebook 01)
     dates     publication dates from metadata and text
     prefilter quick word tests that spare a line the cleaning rules it cannot match
     clean     the line cleaner and its audit rows
+    credits   credit lines and cited outlets; each article's origin and how it is known
     language  which language an article is in (py3langid)
     cache     the Parquet cache
     load      ``load_corpus``
@@ -31,9 +32,9 @@ newsdesk.stance                stance on export controls (notebook 03): settings
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate,
                                heldout, summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
-                               candidates, sources, entities (names and numbers), credits
-                               (credit lines, cited outlets), evidence (same-story facts per
-                               pair), pairs, stories (stories, who published first,
+                               candidates, sources, entities (names and numbers), evidence
+                               (same-story facts per pair, with the credit lines of
+                               corpus.credits), pairs, stories (stories, who published first,
                                independence weights), labelled (the hand-labelled pairs,
                                scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
@@ -51,6 +52,7 @@ Every function is pure unless its name says it writes or shows (``save_*``, ``wr
 from newsdesk.corpus.audit import *
 from newsdesk.corpus.cache import *
 from newsdesk.corpus.clean import *
+from newsdesk.corpus.credits import *
 from newsdesk.corpus.dates import *
 from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
@@ -63,7 +65,6 @@ from newsdesk.corpus.settings import *
 from newsdesk.corpus.summary import *
 from newsdesk.findings import *
 from newsdesk.overlap.candidates import *
-from newsdesk.overlap.credits import *
 from newsdesk.overlap.entities import *
 from newsdesk.overlap.evidence import *
 from newsdesk.overlap.findings import *

@@ -42,7 +42,7 @@ def key_findings(corpus: pd.DataFrame) -> list[tuple[str, Finding]]:
     stance = stance_overview_findings(article_stance(corpus, details), speaker_stance(details))
     found += [(KEY_FINDING_PAGES["stance"], f) for f in stance[:2]]
     overlap = overlap_findings(corpus, overlap_pairs(corpus))
-    found += [(KEY_FINDING_PAGES["overlap"], Finding(text)) for text in overlap[:2]]
+    found += [(KEY_FINDING_PAGES["overlap"], finding) for finding in overlap[:2]]
     return found
 
 

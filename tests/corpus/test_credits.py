@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from newsdesk.overlap.credits import article_credits, article_origin, credits_outlet, source_key
+from newsdesk.corpus.credits import (
+    NO_ORIGIN_BASIS,
+    article_credits,
+    article_origin,
+    credit_line,
+    credits_outlet,
+    origin_with_basis,
+    source_key,
+)
 
 
 def test_credit_lines_of_republished_copies():
@@ -36,3 +44,30 @@ def test_source_key_drops_determiners_and_plurals():
     assert source_key("The Fab Report.") == "fab report"
     assert source_key("two US officials") == "us official"
     assert article_credits("").empty
+
+
+def test_credit_line_is_the_first_credit_in_text_order():
+    text = ("WASHINGTON (Reuters) - Chips fell.\n\nReuters reported more.\n\n"
+            "This article originally appeared in The Fab Report.")
+    assert credit_line(text) == ("Reuters", "WASHINGTON (Reuters) -")
+    assert credit_line("Body.\n\nThis article originally appeared in the South China Morning Post (SCMP).") \
+        == ("South China Morning Post", "originally appeared in the South China Morning Post")
+    assert credit_line("Body.\n\nThis article first appeared on Lion City Ledger.")[0] == "Lion City Ledger"
+    assert credit_line("By Jane Doe, Associated Press\nChips fell.") == (
+        "Associated Press", "By Jane Doe, Associated Press")
+    assert credit_line("(Bloomberg) — Chips fell.") == ("Bloomberg", "(Bloomberg) -")
+
+
+def test_credit_line_ignores_cited_reporting_and_plain_text():
+    assert credit_line("The Wall Street Journal reported on Monday that chips fell.") == ("", "")
+    assert credit_line("by the end of the year, prices fell") == ("", "")  # no byline
+    assert credit_line("") == ("", "")
+
+
+def test_origin_with_basis_prefers_metadata_then_credit_line():
+    copy = "(Bloomberg) — Chips fell."
+    assert origin_with_basis(copy, "Jane Doe") == ("Jane Doe", "metadata")
+    assert origin_with_basis(copy, "unknown") == ("Bloomberg", "credit line: (Bloomberg) -")
+    assert origin_with_basis(copy) == ("Bloomberg", "credit line: (Bloomberg) -")
+    assert origin_with_basis("No credit here.", " ") == ("unknown", NO_ORIGIN_BASIS)
+    assert NO_ORIGIN_BASIS == "none found"
