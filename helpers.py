@@ -30,7 +30,7 @@ newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, tren
                                summary (``term_findings``)
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate,
-                               heldout, summary
+                               heldout, relevance (off-topic articles), summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, entities (names and numbers), evidence
                                (same-story facts per pair, with the credit lines of
@@ -92,6 +92,7 @@ from newsdesk.stance.evaluate import *
 from newsdesk.stance.heldout import *
 from newsdesk.stance.learned import *
 from newsdesk.stance.metrics import *
+from newsdesk.stance.relevance import *
 from newsdesk.stance.rules import *
 from newsdesk.stance.settings import *
 from newsdesk.stance.summary import *
