@@ -30,7 +30,8 @@ newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, tren
                                summary (``term_findings``)
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate,
-                               heldout, relevance (off-topic articles), summary
+                               heldout, gold (which gold labels apply), relevance (off-topic
+                               articles), summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
                                candidates, sources, entities (names and numbers), evidence
                                (same-story facts per pair, with the credit lines of
@@ -89,6 +90,7 @@ from newsdesk.stance.aggregate import *
 from newsdesk.stance.baselines import *
 from newsdesk.stance.combine import *
 from newsdesk.stance.evaluate import *
+from newsdesk.stance.gold import *
 from newsdesk.stance.heldout import *
 from newsdesk.stance.learned import *
 from newsdesk.stance.metrics import *
