@@ -15,6 +15,7 @@ __all__ = [
     "cleaning_findings",
     "corpus_findings",
     "loading_findings",
+    "origin_findings",
 ]
 
 REPEAT_REASONS = ("repeated copy", "repeated text")  # audit reasons for text a page carried twice
@@ -143,6 +144,14 @@ def cleaning_findings(corpus: pd.DataFrame) -> list[Finding]:
     if corpus.empty:
         return [Finding("No finding: the corpus holds no article.")]
     return [_balance(corpus), _most_cleaned(corpus), _repeats(corpus)]
+
+
+def origin_findings(corpus: pd.DataFrame) -> list[Finding]:
+    """Who wrote the articles: how many have a known origin, from metadata or a credit line,
+    which have none, and which outlets are known (said once for the unknown ones)."""
+    if corpus.empty:
+        return [Finding("No finding: the corpus holds no article.")]
+    return [_origins(corpus)]
 
 
 def loading_findings(corpus: pd.DataFrame) -> list[Finding]:
