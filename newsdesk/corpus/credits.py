@@ -19,6 +19,7 @@ import re
 
 import pandas as pd
 
+from newsdesk.corpus.settings import CREDIT_LINE_WINDOW
 from newsdesk.paths import lexicon_cache, read_lexicon_table
 from newsdesk.text import collapse_spaces, entity_key, normalize_text
 
@@ -102,14 +103,20 @@ def credits_outlet(text: str, outlet: str) -> bool:
     return any(kind != "anonymous" and key == wanted for kind, _, key in credit_rows(text))
 
 
-def credit_line(text: str) -> tuple[str, str]:
+def credit_line(text: str, window: int = CREDIT_LINE_WINDOW) -> tuple[str, str]:
     """The first credit line of an article, in text order: ``(source, matched text)``.
+
+    Only the first and last ``window`` characters are searched (cut at line ends), where
+    credit lines sit; a shorter text is searched whole.
 
     Only ``credit`` rows of ``lexicons/source_credits.csv`` count (a wire credit, a
     republication note, a byline naming an agency), not reporting cited in passing. ``source``
     is the outlet as written, without a lower-case leading "the"; ``matched text`` is the
     line's matched words, white space collapsed. ``("", "")`` when the text has none.
     """
+    if len(text) > 2 * window:
+        head, tail = text[:window], text[-window:]
+        text = head[:head.rfind("\n") + 1 or None] + "\n" + tail[tail.find("\n") + 1:]
     clean = normalize_text(text)
     lowered = clean.lower()
     found: list[tuple[int, str, str]] = []

@@ -71,3 +71,12 @@ def test_origin_with_basis_prefers_metadata_then_credit_line():
     assert origin_with_basis(copy) == ("Bloomberg", "credit line: (Bloomberg) -")
     assert origin_with_basis("No credit here.", " ") == ("unknown", NO_ORIGIN_BASIS)
     assert NO_ORIGIN_BASIS == "none found"
+
+
+def test_credit_line_looks_only_near_either_end_of_a_long_text():
+    middle = "Filler sentence about chips.\n" * 40
+    assert credit_line(middle + "(Reuters) - Mid text.\n" + middle, window=200) == ("", "")
+    assert credit_line("(Reuters) - Top.\n" + middle, window=200)[0] == "Reuters"
+    foot = middle + "This article originally appeared in The Fab Report.\n"
+    assert credit_line(foot, window=200)[0] == "The Fab Report"
+    assert credit_line(middle + "(Reuters) - Mid text.\n" + middle, window=10_000)[0] == "Reuters"
