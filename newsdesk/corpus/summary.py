@@ -85,6 +85,7 @@ def _origin_source(basis: str) -> str:
 
 def _origins(corpus: pd.DataFrame) -> Finding:
     table = provenance_table(corpus)[["doc_id", "outlet", "origin"]].copy()
+    table.attrs = {}  # the evidence is this table alone, not the load's audit and problems
     table["origin"] = table["origin"].fillna("unknown").astype(str)
     if "origin_basis" in corpus.columns:
         table["origin_basis"] = corpus["origin_basis"].fillna("none found").astype(str).to_numpy()

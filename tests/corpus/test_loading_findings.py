@@ -70,3 +70,10 @@ def test_empty_corpus_is_no_finding(tmp_path):
     empty = load(tmp_path, {"a.txt": PARA}).iloc[:0]
     assert [f.text for f in helpers.loading_findings(empty)] == ["No finding: the corpus holds no article."]
     assert [f.text for f in helpers.corpus_findings(empty)] == ["No finding: the corpus holds no article."]
+
+
+def test_origin_evidence_is_a_plain_table(tmp_path):
+    corpus = load(tmp_path, {"a.txt": PARA + "Advertisement\n", "b.txt": "(Reuters) - " + PARA})
+    evidence = helpers.origin_findings(corpus)[0].evidence
+    assert evidence.attrs == {}
+    assert evidence.astype(str)["origin"].tolist() == ["unknown", "Reuters"]
