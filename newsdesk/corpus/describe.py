@@ -40,14 +40,22 @@ def date_order(corpus: pd.DataFrame) -> list[str]:
 def doc_labels(corpus: pd.DataFrame) -> pd.Series:
     """A short label per article, indexed by ``doc_id``: ``"000 · Bloomberg · 2025-01-28"``.
 
-    The outlet is used when known, otherwise the origin (wire or paper credited);
-    articles without a date say ``undated``.
+    The outlet is used when known, otherwise the origin (wire or paper credited); when neither
+    is known the label is the id and date alone (``"1001 · 2025-03-03"``): the loading
+    findings say once which articles have an unknown outlet, so no figure repeats it.
+    Articles without a date say ``undated``.
     """
-    source = corpus["outlet"].where(corpus["outlet"].fillna("unknown") != "unknown",
-                                    corpus["origin"]).fillna("unknown")
+    def known(column: str) -> pd.Series:
+        if column not in corpus:
+            return pd.Series("", index=corpus.index)
+        values = corpus[column].fillna("").astype(str)
+        return values.where(~values.str.strip().str.lower().isin(["", "unknown", "nan"]), "")
+
+    source = known("outlet").where(known("outlet") != "", known("origin"))
     date = corpus["published"].dt.strftime("%Y-%m-%d").fillna(UNDATED)
-    labels = corpus["doc_id"].astype(str) + " · " + source.astype(str) + " · " + date
-    return pd.Series(labels.to_numpy(), index=corpus["doc_id"].astype(str), name="label")
+    labels = [" · ".join(part for part in (str(doc), src, day) if part)
+              for doc, src, day in zip(corpus["doc_id"], source, date, strict=True)]
+    return pd.Series(labels, index=corpus["doc_id"].astype(str).to_numpy(), name="label")
 
 
 def corpus_span(corpus: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 from newsdesk.corpus.audit import load_problems
 from newsdesk.corpus.cache import corpus_fingerprint, read_cached_corpus, write_cached_corpus
 from newsdesk.corpus.clean import clean_lines, line_match_key
+from newsdesk.corpus.credits import origin_with_basis
 from newsdesk.corpus.dates import date_from_text, date_offset, parse_date, slash_date_order
 from newsdesk.corpus.language import foreign_language, language_name
 from newsdesk.corpus.read import records_from_folder, records_from_table
@@ -49,11 +50,13 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
     if not kept:
         log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
         return None, audit
+    origin, origin_basis = origin_with_basis(record["raw_text"], record.get("origin") or "")
     row = {
         "doc_id": str(record["doc_id"]),
         "file": name,
         "outlet": record.get("outlet") or "unknown",
-        "origin": record.get("origin") or "unknown",
+        "origin": origin,
+        "origin_basis": origin_basis,
         "headline": headline,
         "published": published,
         "date_basis": basis,
@@ -212,9 +215,11 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
     Returns
     -------
     DataFrame with one row per article, sorted by ``doc_id``, columns ``CORPUS_COLUMNS``
-    (``published`` is datetime64, ``NaT`` when unknown). ``attrs["audit"]`` holds every
-    dropped line (see :func:`cleaning_audit`) and ``attrs["problems"]`` every problem
-    reported (see :func:`load_problems`).
+    (``published`` is datetime64, ``NaT`` when unknown). ``origin`` is who first wrote the
+    story, from metadata, else the text's first credit line, else ``unknown``;
+    ``origin_basis`` says which (``metadata``, ``credit line: <matched text>``, ``none found``).
+    ``attrs["audit"]`` holds every dropped line (see :func:`cleaning_audit`) and
+    ``attrs["problems"]`` every problem reported (see :func:`load_problems`).
     """
     path = Path(source)
     if not path.exists() and not path.is_absolute() and (PROJECT_ROOT / path).exists():

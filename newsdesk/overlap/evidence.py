@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from newsdesk.overlap.credits import credit_rows
+from newsdesk.corpus.credits import credit_rows
 from newsdesk.overlap.entities import article_entities, article_numbers
 from newsdesk.overlap.settings import EVIDENCE_COLUMNS, FACT_MAX_DOC_SHARE, FACT_MAX_DOCS_FLOOR
 from newsdesk.paths import lexicon_cache, read_word_list

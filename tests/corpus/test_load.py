@@ -374,7 +374,7 @@ def test_doc_labels_use_the_outlet_when_known_else_the_origin():
                            "published": pd.to_datetime(["2025-01-28", None, "2025-02-01"])})
     labels = helpers.doc_labels(corpus)
     assert labels.tolist() == ["a · Daily · 2025-01-28", "b · Bloomberg · undated",
-                               "c · unknown · 2025-02-01"]
+                               "c · 2025-02-01"]
     assert labels.index.tolist() == ["a", "b", "c"]
 
 

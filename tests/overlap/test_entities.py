@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsdesk.overlap.entities import article_entities, article_numbers, entity_key
+from newsdesk.overlap.entities import article_entities, article_numbers
+from newsdesk.text import entity_key
 
 
 def test_entity_runs_keep_of_and_split_and_and_possessives():

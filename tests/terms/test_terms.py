@@ -245,7 +245,7 @@ def test_articles_ordered_by_date_with_undated_last():
                          ["unknown", "Reuters", "Bloomberg"])
     assert helpers.date_order(corpus) == ["d2", "d1", "d0"]
     assert helpers.doc_labels(corpus).tolist() == [
-        "d0 · unknown · undated", "d1 · Reuters · 2025-01-02", "d2 · Bloomberg · 2025-01-01"]
+        "d0 · undated", "d1 · Reuters · 2025-01-02", "d2 · Bloomberg · 2025-01-01"]
 
 
 def test_corpus_span_counts_dated_and_undated():
