@@ -104,7 +104,8 @@ def _origins(corpus: pd.DataFrame) -> Finding:
         if count:
             parts.append(f"{count} {words} ({_ids(names)})")
     none = table.loc[~table["origin_known"], "doc_id"].astype(str).tolist()
-    text = (f"{n_known} of {number_words(len(table), 'article')} have a known origin"
+    verb = "has" if n_known <= 1 else "have"
+    text = (f"{n_known} of {number_words(len(table), 'article')} {verb} a known origin"
             + (f": {', '.join(parts)}" if parts else "")
             + (f"; {number_words(len(none), 'article has', 'articles have')} none found ({_ids(none)})"
                if none else "") + ".")

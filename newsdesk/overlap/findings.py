@@ -28,7 +28,8 @@ def _verbatim(pairs: pd.DataFrame) -> Finding:
         return Finding(f"No two articles share a run of {PASSAGE_MIN_WORDS} or more words, and no pair's "
                        f"5-gram containment passes {top:.3f} in either direction: no article is a verbatim "
                        f"copy of another.", _ranked(pairs))
-    return Finding(f"{number_words(len(sharing), 'pair')} share runs of {PASSAGE_MIN_WORDS} or more words; "
+    sharers = number_words(len(sharing), "pair shares", "pairs share")
+    return Finding(f"{sharers} runs of {PASSAGE_MIN_WORDS} or more words; "
                    f"{number_words(len(copies), 'pair is', 'pairs are')} duplicate or syndicated copies "
                    f"(5-gram containment up to {top:.3f}).", _ranked(sharing))
 

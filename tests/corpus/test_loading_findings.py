@@ -34,7 +34,7 @@ def test_no_dated_article_is_no_finding_and_no_repeat_is_said(tmp_path):
     corpus = load(tmp_path, {"a.txt": PARA})
     found = helpers.loading_findings(corpus)
     assert found[2].text == "No page carried any of its text twice."
-    assert found[3].text.startswith("0 of 1 article have a known origin; 1 article has none found (a).")
+    assert found[3].text.startswith("0 of 1 article has a known origin; 1 article has none found (a).")
     assert found[3].text.endswith("No article's outlet is known: each is an unknown outlet.")
     assert found[4].text == "No finding on dates: no article could be dated from its metadata or text."
     overview = helpers.corpus_findings(corpus)[0].text
