@@ -18,6 +18,7 @@ newsdesk.corpus                loading (notebook 01)
     dates     publication dates from metadata and text
     prefilter quick word tests that spare a line the cleaning rules it cannot match
     clean     the line cleaner and its audit rows
+    credits   credit lines and cited outlets; each article's origin and how it is known
     language  which language an article is in (py3langid)
     cache     the Parquet cache
     load      ``load_corpus``
@@ -29,11 +30,12 @@ newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, tren
                                contrast, kwic, summary (``term_findings``)
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate,
-                               heldout, summary
+                               heldout, gold (which gold labels apply), relevance (off-topic
+                               articles), summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
-                               candidates, sources, entities (names and numbers), credits
-                               (credit lines, cited outlets), evidence (same-story facts per
-                               pair), pairs, stories (stories, who published first,
+                               candidates, sources, entities (names and numbers), evidence
+                               (same-story facts per pair, with the credit lines of
+                               corpus.credits), pairs, stories (stories, who published first,
                                independence weights), labelled (the hand-labelled pairs,
                                scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
@@ -52,6 +54,7 @@ Every function is pure unless its name says it writes or shows (``save_*``, ``wr
 from newsdesk.corpus.audit import *
 from newsdesk.corpus.cache import *
 from newsdesk.corpus.clean import *
+from newsdesk.corpus.credits import *
 from newsdesk.corpus.dates import *
 from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
@@ -64,7 +67,6 @@ from newsdesk.corpus.settings import *
 from newsdesk.corpus.summary import *
 from newsdesk.findings import *
 from newsdesk.overlap.candidates import *
-from newsdesk.overlap.credits import *
 from newsdesk.overlap.entities import *
 from newsdesk.overlap.evidence import *
 from newsdesk.overlap.findings import *
@@ -95,9 +97,11 @@ from newsdesk.stance.aggregate import *
 from newsdesk.stance.baselines import *
 from newsdesk.stance.combine import *
 from newsdesk.stance.evaluate import *
+from newsdesk.stance.gold import *
 from newsdesk.stance.heldout import *
 from newsdesk.stance.learned import *
 from newsdesk.stance.metrics import *
+from newsdesk.stance.relevance import *
 from newsdesk.stance.rules import *
 from newsdesk.stance.settings import *
 from newsdesk.stance.summary import *

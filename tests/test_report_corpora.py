@@ -156,3 +156,16 @@ def test_figure_data_links_resolve(reports, name):
     for page in sorted(reports[name].glob("*.html")):
         for href in lxml.html.parse(str(page)).getroot().xpath("//p[@class='report-figure-data']/a/@href"):
             assert (reports[name] / href).exists(), f"{page.name}: {href}"
+
+
+def test_the_off_topic_story_is_flagged_and_the_copy_and_paraphrase_are_not(corpora):
+    flagged = helpers.off_topic_articles(load_quietly(corpora["csv"]))["doc_id"].tolist()
+    assert "w4" in flagged
+    assert not {"w1", "w2", "w3"} & set(flagged)
+
+
+def test_the_copy_and_the_paraphrase_join_their_original_in_one_story(corpora):
+    pairs = helpers.overlap_pairs(load_quietly(corpora["csv"])).set_index(["doc_a", "doc_b"])["relation"]
+    assert pairs[("w1", "w2")] == "duplicate/syndicated copy"
+    assert pairs[("w1", "w3")] == "retelling of the same story"
+    assert pairs[("w1", "w4")] == "unrelated"

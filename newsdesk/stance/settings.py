@@ -16,6 +16,7 @@ __all__ = [
     "UNCERTAIN_N",
     "CV_FOLDS",
     "ABSTAIN_BELOW",
+    "OFF_TOPIC_MAX_SIMILARITY",
     "VECTOR_FEATURE_WEIGHT",
     "RULE_FEATURE_WEIGHT",
     "MODEL_C",
@@ -79,3 +80,8 @@ ARTICLE_STANCE_COLUMNS = ["doc_id", "n_target", "n_favor", "n_against", "net", "
 MODEL_TARGET_MIN = 0.5  # a sentence no rule flags counts as a target from this probability; CV-chosen
 CLASS_WEIGHT = "balanced"  # favor and against are rarer than none; weigh classes by their inverse frequency
 CALIBRATION_TEMPERATURE = 2.089  # temperature scaling fitted on out-of-fold probabilities (log loss)
+# An article with no target sentence is off topic when its TF-IDF cosine to the centroid of the
+# other articles is below this: half of overlap's same-topic pair cosine (0.1), since a centroid
+# averages many articles; on-topic articles measured 0.14-0.40 (seeds, generated corpora), a
+# marathon report 0.007.
+OFF_TOPIC_MAX_SIMILARITY = 0.05

@@ -384,3 +384,15 @@ def test_doc_labels_name_the_outlet_and_keep_the_id_only_where_needed():
 def test_unify_quotes_maps_each_mark_one_for_one():
     assert helpers.unify_quotes("“a” „b” «c» ‘d’ ‚e′ f—g–h‒i\u00a0j") == '"a" "b" "c" \'d\' \'e\' f-g-h-i j'
     assert helpers.unify_quotes("plain 'ASCII' - text") == "plain 'ASCII' - text"
+
+
+def test_the_earliest_dated_copy_is_the_original(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "b.txt", BODY)
+    write(tmp_path, "c.txt", BODY)
+    write(tmp_path, "metadata.csv", "file,doc_id,published\na.txt,a,2025-02-02\nb.txt,b,\n"
+          "c.txt,c,2025-01-30\n")
+    corpus, messages = load_quietly(tmp_path)
+    assert corpus.set_index("doc_id")["duplicate_of"].to_dict() == {"a": "c", "b": "c", "c": ""}
+    assert messages == ["a.txt: text identical to doc_id c (flagged in duplicate_of)",
+                        "b.txt: text identical to doc_id c (flagged in duplicate_of)"]
