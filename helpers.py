@@ -40,8 +40,12 @@ newsdesk.pipeline              the whole pipeline, timed, and the benchmark read
 newsdesk.scaling               the scaling notebook's computed findings (``scaling_findings``)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
-newsdesk.report                the stakeholder HTML report
-newsdesk.report_pages          what a page leaves out (an nbconvert preprocessor)
+newsdesk.report                the stakeholder HTML report: execute, render, write the folder
+newsdesk.report_display        tables while report notebooks run: a head, and the whole as CSV
+newsdesk.report_pages          what a page leaves out, plain headers, long tables (a preprocessor)
+newsdesk.report_links          the glossary, and links to it and between pages
+newsdesk.report_index          the index page: cards, appendix, data files, articles
+newsdesk.report_data           the report's data folder (articles, sentences, pairs)
 newsdesk.report_findings       the key findings that open the report index
 
 Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
@@ -80,7 +84,11 @@ from newsdesk.paths import *
 from newsdesk.pipeline import *
 from newsdesk.plots import *
 from newsdesk.report import *
+from newsdesk.report_data import *
+from newsdesk.report_display import *
 from newsdesk.report_findings import *
+from newsdesk.report_index import *
+from newsdesk.report_links import *
 from newsdesk.report_pages import *
 from newsdesk.scaling import *
 from newsdesk.speakers import *
