@@ -311,6 +311,20 @@ def _write_pages(out: Path, pages: list[dict], notebooks: list, rendered: list[P
         footer=footer), encoding="utf-8")
 
 
+def _copy_linked_figures(notebooks: list, source: Path, dest: Path) -> None:
+    """Copy into ``dest`` each figure CSV (and its PNG) that the notebooks' figures link to
+    (``figure_csv`` output metadata) and ``source`` holds."""
+    import shutil
+
+    names = sorted({output.get("metadata", {}).get("image/png", {}).get("figure_csv", "")
+                    for nb in notebooks for cell in nb.cells for output in cell.get("outputs", [])})
+    for name in filter(None, names):
+        for path in (source / name, (source / name).with_suffix(".png")):
+            if path.is_file() and path.resolve() != (dest / path.name).resolve():
+                dest.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, dest / path.name)
+
+
 def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = None, *,
                  corpus: str | Path | None = None, title: str = _REPORT_TITLE,
                  execute: bool = True, jobs: int = 2,
@@ -332,7 +346,9 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     title : the index heading.
     figures_dir : where the notebooks write their figures; default ``report_dir/figures``.
         ``make report`` on the seeds passes the project's ``figures/`` (rewritten with the same
-        bytes when nothing changed), which is then copied into ``report_dir/figures``.
+        bytes when nothing changed), which is then copied into ``report_dir/figures``. Not
+        executing, the figures the pages link to are copied from it, by default from the
+        ``figures/`` folder beside the notebooks' folder (their own ``FIGURES`` default).
     execute : run the notebooks first (papermill; the analyses in parallel, ``jobs`` at a time,
         then the ``00_`` findings notebook). ``False`` renders them as they are, e.g. the
         committed notebooks, which nbval keeps equal to a fresh run on the seeds.
@@ -375,6 +391,10 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     footer = f"{title} · corpus: {corpus_path.name} · {footer}"
 
     notebooks_read = [_read_notebook(path) for path in rendered]
+    if not execute and sources:
+        # The notebooks' own FIGURES default, "../figures", holds what their figures link to.
+        _copy_linked_figures(notebooks_read, Path(figures_dir) if figures_dir is not None
+                             else sources[0].resolve().parent.parent / "figures", out / "figures")
     pages = [notebook_summary(nb, source.stem) for source, nb in zip(sources, notebooks_read, strict=True)]
     for page in pages:
         page["appendix"] = page["stem"] in appendix

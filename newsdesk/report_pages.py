@@ -36,7 +36,7 @@ __all__ = [
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "report-hide"})
 MISSING_CELL_TEXT = frozenset({"NaN", "nan", "None", "<NA>", "NaT"})  # pandas' missing markers
 COLUMN_LABELS_FILE = PROJECT_ROOT / "report_template" / "column_labels.csv"  # code name → words
-LONG_TEXT_CHARS = 60  # a column with a cell this long holds sentences: it gets room to wrap
+LONG_TEXT_CHARS = 40  # a column whose cells average this long holds sentences: room to wrap
 WIDE_TABLE_COLUMNS = 7  # a table this wide, or with a long-text column, may use the window's width
 TABLES_FOLDER = "data/tables"  # where a page's long tables go as CSV, relative to the report
 _DATAFRAME_RE = re.compile(r'<table[^>]*class="dataframe')
@@ -111,8 +111,8 @@ def _add_class(element, name: str) -> None:
 
 def _mark_columns(table) -> bool:
     """Class each column's cells ``report-num`` (every filled cell a number: right-aligned)
-    or ``report-long`` (a cell of ``LONG_TEXT_CHARS`` or more: room to wrap), header included
-    when the last header row lines up with the body. Returns whether the table is wide: a
+    or ``report-long`` (filled cells of ``LONG_TEXT_CHARS`` or more on average: room to
+    wrap), header included when the last header row lines up with the body. Returns whether the table is wide: a
     long-text column, or ``WIDE_TABLE_COLUMNS`` columns or more."""
     rows = [list(row) for row in table.findall("./tbody/tr")]
     if not rows:
@@ -129,7 +129,7 @@ def _mark_columns(table) -> bool:
             continue
         if all(_NUMBER_RE.fullmatch(t) for t in filled):
             kind = "report-num"
-        elif max(len(t) for t in filled) >= LONG_TEXT_CHARS:
+        elif sum(len(t) for t in filled) / len(filled) >= LONG_TEXT_CHARS:
             kind, wide = "report-long", True
         else:
             continue

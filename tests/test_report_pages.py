@@ -111,7 +111,7 @@ def test_headers_get_plain_words_and_unknown_ones_lose_underscores():
 
 def test_numbers_align_right_long_text_wraps_and_wide_tables_are_marked():
     frame = pd.DataFrame({"doc_id": ["000", "001"], "score": [0.5, -1.25], "share": ["12%", ""],
-                          "sentence": ["short", "x" * helpers.LONG_TEXT_CHARS]})
+                          "sentence": ["word " * 20, "x" * helpers.LONG_TEXT_CHARS]})
     shown = helpers.table_bundle(frame)[0]["text/html"]  # the whole text, as the report shows it
     root = lxml.html.fragment_fromstring(tidy_table_html(shown), create_parent="div")
     classes = [td.get("class", "") for td in root.xpath("(//table)[1]/tbody/tr[1]/td")]
