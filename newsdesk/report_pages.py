@@ -112,8 +112,8 @@ def _add_class(element, name: str) -> None:
 def _mark_columns(table) -> bool:
     """Class each column's cells ``report-num`` (every filled cell a number: right-aligned)
     or ``report-long`` (filled cells of ``LONG_TEXT_CHARS`` or more on average: room to
-    wrap), header included when the last header row lines up with the body. Returns whether the table is wide: a
-    long-text column, or ``WIDE_TABLE_COLUMNS`` columns or more."""
+    wrap), header included when the last header row lines up with the body. Returns whether
+    the table is wide: a long-text column, or ``WIDE_TABLE_COLUMNS`` columns or more."""
     rows = [list(row) for row in table.findall("./tbody/tr")]
     if not rows:
         return False
