@@ -385,7 +385,9 @@ def test_untrusted_index_states_span_and_count(untrusted):
     assert [td.get_text() for td in soup.select(".report-table tbody td:nth-child(2)")] == [
         "2025-01-28", "undated"]
     cards = soup.select(".report-card")
-    assert len(cards) == len(helpers.report_notebooks())
+    appendix = soup.select(".report-appendix li")
+    assert len(cards) + len(appendix) == len(helpers.report_notebooks())
+    assert len(appendix) == len(helpers.APPENDIX_PAGES)
     assert all(card.select_one(".report-thumb img, .report-nofigure") for card in cards)
 
 
