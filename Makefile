@@ -74,4 +74,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean:
-	rm -rf $(REPORTS) .pytest_cache .ruff_cache
+	rm -rf $(REPORTS) build/screenshots .pytest_cache .ruff_cache
