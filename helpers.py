@@ -43,8 +43,12 @@ newsdesk.scaling               the scaling notebook's computed findings (``scali
 newsdesk.plots                 every figure, saved as PNG + CSV: settings (readable sizes), common
                                (save, show, plain text), loading, terms, stance, overlap, scaling
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
-newsdesk.report                the stakeholder HTML report
-newsdesk.report_pages          what a page leaves out (an nbconvert preprocessor)
+newsdesk.report                the stakeholder HTML report: execute, render, write the folder
+newsdesk.report_display        tables while report notebooks run: a head, and the whole as CSV
+newsdesk.report_pages          what a page leaves out, plain headers, long tables (a preprocessor)
+newsdesk.report_links          the glossary, and links to it and between pages
+newsdesk.report_index          the index page: cards, appendix, data files, articles
+newsdesk.report_data           the report's data folder (articles, sentences, pairs)
 newsdesk.report_findings       the key findings that open the report index
 
 Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
@@ -89,7 +93,11 @@ from newsdesk.plots.settings import *
 from newsdesk.plots.stance import *
 from newsdesk.plots.terms import *
 from newsdesk.report import *
+from newsdesk.report_data import *
+from newsdesk.report_display import *
 from newsdesk.report_findings import *
+from newsdesk.report_index import *
+from newsdesk.report_links import *
 from newsdesk.report_pages import *
 from newsdesk.scaling import *
 from newsdesk.speakers import *

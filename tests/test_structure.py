@@ -22,7 +22,9 @@ LAYERS = [
     ("newsdesk.terms", "newsdesk.stance", "newsdesk.overlap"),
     ("newsdesk.pipeline", "newsdesk.scaling"),
     ("newsdesk.plots", "newsdesk.synthetic"),
-    ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings"),
+    ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings",
+     "newsdesk.report_display", "newsdesk.report_links", "newsdesk.report_index",
+     "newsdesk.report_data"),
 ]
 
 
