@@ -178,6 +178,8 @@ def test_trend_chart_has_a_date_axis_an_articles_panel_and_the_undated_count():
     assert fig.axes[1].get_title() == "tariff: too few articles"
     line = fig.axes[1].lines[0]
     assert len(line.get_xdata()) == 3  # the undated bucket is not a point on the axis
+    centres = [p.get_x() + p.get_width() / 2 for p in bars.patches]
+    assert np.allclose(matplotlib.dates.date2num(line.get_xdata()), centres)  # points sit on their bars
     plt.close(fig)
 
 

@@ -104,7 +104,7 @@ def plot_term_trends(trends: pd.DataFrame, tests: pd.DataFrame | None = None, nc
         part = dated[dated["term"] == term]
         share = part["share"].to_numpy(float) * 1000
         thick = part["n_docs"].to_numpy() >= min_period_docs
-        when = (part["start"] + (part["end"] - part["start"]) / 2).to_numpy()
+        when = (part["start"] + (part["end"] - part["start"] + pd.Timedelta(days=1)) / 2).to_numpy()
         ax.plot(when, share, color=_LINE, linewidth=1.2)
         ax.plot(when[thick], share[thick], "o", color=_LINE, markersize=5)
         ax.plot(when[~thick], share[~thick], "o", color=_LINE, markersize=5, markerfacecolor="white")
