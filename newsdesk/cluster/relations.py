@@ -50,7 +50,7 @@ def _distinctive(facts: pd.DataFrame, doc_freq: pd.Series, limit: float) -> pd.D
     return facts[keep & facts["kind"].isin(list(_KIND_COUNT))]
 
 
-def _evidence(pairs, corpus, ledger: list):
+def _evidence(pairs, corpus, work_dir, ledger: list):
     """``doc_a, doc_b`` + ``EVIDENCE_COUNTS`` of the story candidates among ``pairs``."""
     import dask.dataframe as dd
 
@@ -60,10 +60,12 @@ def _evidence(pairs, corpus, ledger: list):
     fact_meta = pd.DataFrame({c: pd.Series(dtype="string") for c in FACT_COLUMNS})
     member_docs = corpus[["doc_id", "text"]].merge(members.to_frame(), on="doc_id", how="inner")
     facts = member_docs.map_partitions(_facts_part, meta=fact_meta)
+    written = facts.to_parquet(f"{work_dir}/facts", write_index=False, overwrite=True, compute=False)
     counted = facts[facts["kind"].isin(["entity", "number"])]
     limit = max(FACT_MAX_DOCS_FLOOR, FACT_MAX_DOC_SHARE * n_members)
     common = gather_small(counted.groupby(["kind", "key"])["doc_id"].count(), "fact document counts", ledger,
-                          where=lambda s: s[s > limit])
+                          where=lambda s: s[s > limit], also=[written])
+    facts = dd.read_parquet(f"{work_dir}/facts")
     doc_freq = {k: float(v) for k, v in common.items()}
     kept = facts.map_partitions(_distinctive, doc_freq, limit, meta=fact_meta)
     left = story.merge(kept.rename(columns={"doc_id": "doc_a"}), on="doc_a")
@@ -93,10 +95,11 @@ def classify_part(part: pd.DataFrame) -> pd.DataFrame:
     return part[OVERLAP_COLUMNS]
 
 
-def cluster_relations(verified, corpus, ledger: list):
+def cluster_relations(verified, corpus, work_dir, ledger: list):
     """The overlap table of verified pairs (``VERIFIED_COLUMNS``) as a Dask frame
-    ``OVERLAP_COLUMNS``: evidence counts joined for the story candidates, 0 elsewhere."""
-    evidence = _evidence(verified, corpus, ledger)
+    ``OVERLAP_COLUMNS``: evidence counts joined for the story candidates, 0 elsewhere.
+    The story candidates' facts are kept in ``work_dir/facts`` (Parquet) between passes."""
+    evidence = _evidence(verified, corpus, work_dir, ledger)
     joined = verified.merge(evidence, on=["doc_a", "doc_b"], how="left")
     meta = pd.DataFrame({c: pd.Series(dtype="string" if c in ("doc_a", "doc_b", "relation") else
                                       "int64" if c.startswith(("n_", "shared")) else "float64")

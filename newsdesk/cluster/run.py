@@ -105,8 +105,9 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     del vocabulary
     progress("stance: articles and speakers")
     articles, speakers = cluster_stance(corpus)
-    _write_parts(articles, out, "article_stance")
-    speaker_table = gather_small(speakers.reset_index(drop=True), "speaker table", ledger)
+    written = articles.to_parquet(out / "article_stance", write_index=False, overwrite=True, schema="infer",
+                                  compute=False)
+    speaker_table = gather_small(speakers.reset_index(drop=True), "speaker table", ledger, also=[written])
     speaker_table = speaker_table.sort_values(["n_target", "speaker"], ascending=[False, True],
                                               kind="stable").reset_index(drop=True)[SPEAKER_COLUMNS]
     _write_file(speaker_table, out, "speaker_stance")
@@ -124,7 +125,8 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     del idf
     _write_parts(verified, out / "cache", "verified_pairs")
     progress("overlap: evidence and relations")
-    table = cluster_relations(dd.read_parquet(out / "cache" / "verified_pairs"), corpus, ledger)
+    verified = dd.read_parquet(out / "cache" / "verified_pairs")
+    table = cluster_relations(verified, corpus, out / "cache", ledger)
     _write_parts(table, out, "overlap_pairs")
     progress("overlap: stories")
     edges = gather_small(dd.read_parquet(out / "overlap_pairs", columns=["doc_a", "doc_b", "relation"]),

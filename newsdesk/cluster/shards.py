@@ -17,7 +17,7 @@ from newsdesk.cluster.gather import gather_small
 from newsdesk.corpus.audit import cleaning_audit, load_problems
 from newsdesk.corpus.clean import line_match_key
 from newsdesk.corpus.load import load_corpus
-from newsdesk.corpus.schema import AUDIT_COLUMNS, CORPUS_COLUMNS, PROBLEM_COLUMNS
+from newsdesk.corpus.schema import AUDIT_COLUMNS, CORPUS_COLUMNS, PROBLEM_COLUMNS, CorpusWarning
 from newsdesk.paths import LEXICONS
 
 __all__ = [
@@ -81,6 +81,13 @@ def _load_shard(path: Path, workdir: Path) -> pd.DataFrame:
     return corpus
 
 
+def _warned_problem(message: str) -> dict:
+    """A :class:`CorpusWarning` message (``"<file>: <problem> (<action>)"``) as a problem row."""
+    file, _, rest = message.partition(": ")
+    problem, _, action = rest.rpartition(" (")
+    return {"file": file, "problem": problem, "action": action.rstrip(")")}
+
+
 def clean_shard(path: str | Path, shard: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Clean one shard as :func:`load_corpus` cleans a file: ``(corpus, audit, problems)``.
 
@@ -89,13 +96,14 @@ def clean_shard(path: str | Path, shard: int) -> tuple[pd.DataFrame, pd.DataFram
     collected, not warned, so the caller reports them once.
     """
     path = Path(path)
-    with warnings.catch_warnings(), tempfile.TemporaryDirectory() as workdir:
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught, tempfile.TemporaryDirectory() as workdir:
+        warnings.simplefilter("always")
         try:
             corpus = _load_shard(path, Path(workdir))
         except ValueError as exc:
-            problem = pd.DataFrame([{"file": path.name, "problem": str(exc), "action": "skipped"}])
-            return _empty(SHARD_COLUMNS), _empty(AUDIT_COLUMNS), problem[PROBLEM_COLUMNS]
+            rows = [_warned_problem(str(w.message)) for w in caught if issubclass(w.category, CorpusWarning)]
+            rows.append({"file": path.name, "problem": str(exc), "action": "skipped"})
+            return _empty(SHARD_COLUMNS), _empty(AUDIT_COLUMNS), pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     audit, problems = cleaning_audit(corpus).copy(), load_problems(corpus).copy()
     corpus = corpus.copy()
     corpus.attrs = {}
@@ -148,7 +156,7 @@ def _cross_shard_problems(corpus, ledger: list) -> tuple[dict, dict, pd.DataFram
 
 
 def prepare_corpus(source: str | Path, out_dir: str | Path, client, ledger: list | None = None,
-                   reuse: bool = True) -> Path:
+                   reuse: bool = True, strict: bool = False) -> Path:
     """Clean every shard of ``source`` on the cluster and write the cache under ``out_dir``.
 
     Writes ``corpus/`` and ``audit/`` (partitioned Parquet, one part per shard) and
@@ -156,7 +164,8 @@ def prepare_corpus(source: str | Path, out_dir: str | Path, client, ledger: list
     cache whose fingerprint matches is kept as it is. Only grouped counts and the problem
     table come back to the client (recorded in ``ledger``, see :func:`gather_small`).
 
-    Returns the folder holding the cache. Raises ``ValueError`` when no shard holds an article.
+    Returns the folder holding the cache. Raises ``ValueError`` when no shard holds an article,
+    and under ``strict`` on the first problem (``"<file>: <problem>"``, as :func:`load_corpus`).
     """
     import dask
     import dask.dataframe as dd
@@ -175,11 +184,16 @@ def prepare_corpus(source: str | Path, out_dir: str | Path, client, ledger: list
     corpus.to_parquet(out / "raw", write_index=False, overwrite=True)
     dask.compute(audit.to_parquet(out / "audit", write_index=False, overwrite=True, compute=False))
     shard_problems = gather_small(problems, "shard problems", ledger)
+    if strict and len(shard_problems):
+        first = shard_problems.iloc[0]
+        raise ValueError(f"{first['file']}: {first['problem']}")
     raw = dd.read_parquet(out / "raw")
     n_articles = gather_small(raw["doc_id"].count(), "article count", ledger)
     if not n_articles:
         raise ValueError(f"no articles in {source}: {len(shard_problems)} problems reported")
     first_shard, first_doc, crossing = _cross_shard_problems(raw, ledger)
+    if strict and len(crossing):
+        raise ValueError(f"{crossing.iloc[0]['file']}: {crossing.iloc[0]['problem']}")
     settled = raw.map_partitions(_settle, first_shard, first_doc, meta=raw._meta)
     settled.to_parquet(out / "corpus", write_index=False, overwrite=True)
     pd.concat([shard_problems, crossing], ignore_index=True).to_parquet(out / "problems.parquet", index=False)
