@@ -52,6 +52,7 @@ Every function is pure unless its name says it writes or shows (``save_*``, ``wr
 """
 
 from newsdesk.cluster.candidates import *
+from newsdesk.cluster.compare import *
 from newsdesk.cluster.gather import *
 from newsdesk.cluster.relations import *
 from newsdesk.cluster.run import *
