@@ -1,0 +1,51 @@
+"""The distributed term model on a few hand-made articles, split over two partitions."""
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+
+import helpers
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d"],
+        "text": ["US export controls hit Nvidia chips. Export controls again.",
+                 "DeepSeek trained on Nvidia chips; the curbs failed.",
+                 "Export controls and curbs: China answers.",
+                 "Rice harvest festival in the village."],
+        "published": pd.to_datetime(["2025-01-06", "2025-01-08", "2025-01-20", None]),
+    })
+
+
+def test_vocabulary_counts_documents_and_weights_like_scikit_learn(corpus):
+    vocabulary, n_docs = helpers.cluster_vocabulary(dd.from_pandas(corpus, npartitions=2), [])
+    model = helpers.fit_term_model(corpus)
+    assert n_docs == 4
+    assert vocabulary["term"].tolist() == model.terms.tolist()
+    assert vocabulary.set_index("term").loc["export controls", "doc_freq"] == 2
+    assert np.allclose(vocabulary["idf"], model.transformer.idf_, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("freq", ["W", "M"])
+def test_top_terms_and_trends_equal_the_one_process_tables(corpus, client, freq):
+    frame = dd.from_pandas(corpus, npartitions=2)
+    ledger = []
+    vocabulary, _ = helpers.cluster_vocabulary(frame, ledger)
+    top = helpers.cluster_top_terms(frame, vocabulary, client, n=3).compute()
+    want = helpers.top_terms(corpus, n=3)
+    assert top[["doc_id", "rank", "term"]].astype(str).values.tolist() == \
+        want[["doc_id", "rank", "term"]].astype(str).values.tolist()
+    trends = helpers.cluster_term_trends(frame, vocabulary, client, ledger, freq=freq, n_terms=3)
+    pd.testing.assert_frame_equal(trends.astype({"period": object, "term": object}),
+                                  helpers.term_trends(corpus, freq=freq, n_terms=3), check_dtype=False,
+                                  atol=1e-12, rtol=0)
+
+
+def test_unknown_period_is_named(corpus, client):
+    frame = dd.from_pandas(corpus, npartitions=1)
+    vocabulary, _ = helpers.cluster_vocabulary(frame, [])
+    with pytest.raises(ValueError, match="'fortnight'"):
+        helpers.cluster_term_trends(frame, vocabulary, client, [], freq="fortnight")
