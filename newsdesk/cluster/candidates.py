@@ -11,7 +11,6 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from newsdesk.cluster.gather import broadcast, gather_small
 from newsdesk.cluster.verify import cosine_weights
 from newsdesk.overlap.candidates import minhash_signatures
 from newsdesk.overlap.settings import (
@@ -32,6 +31,7 @@ __all__ = [
     "cluster_candidates",
     "cosine_candidates_dask",
     "cosine_idf",
+    "common_terms",
     "cosine_rows",
     "top_k_pairs",
     "shingle_hashes",
@@ -113,6 +113,12 @@ def cosine_idf(doc_freq: pd.Series, n_docs: int) -> dict[str, float]:
     return dict(zip(doc_freq.index.astype(str), idf.tolist(), strict=True))
 
 
+def common_terms(doc_freq: pd.Series, n_docs: int, max_df: tuple[float, int] = CANDIDATE_MAX_DF) -> frozenset:
+    """The terms :func:`prune_common_terms` drops: in more than ``max(max_df[0] * n, max_df[1])``
+    of the ``n`` articles."""
+    return frozenset(doc_freq.index[doc_freq.to_numpy() > max(max_df[0] * n_docs, max_df[1])].astype(str))
+
+
 def cosine_rows(part: pd.DataFrame, idf: dict[str, float], common: frozenset[str]) -> pd.DataFrame:
     """``term, doc_id, weight`` of one partition: each article's cosine weights without the
     ``common`` terms, re-normalised (as :func:`prune_common_terms` leaves its rows)."""
@@ -152,17 +158,16 @@ def _both_directions(part: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([forward, backward], ignore_index=True)[["doc", "other", "cosine"]]
 
 
-def cosine_candidates_dask(corpus, idf: dict[str, float], doc_freq: pd.Series, n_docs: int, client,
-                           max_df: tuple[float, int] = CANDIDATE_MAX_DF, k: int = COSINE_TOP_K,
-                           min_cosine: float = RETELL_COSINE):
+def cosine_candidates_dask(corpus, idf, common, k: int = COSINE_TOP_K, min_cosine: float = RETELL_COSINE):
     """:func:`cosine_candidates` of :func:`prune_common_terms` rows, on the workers: rows
     exploded to ``(term, doc_id)``, shuffled by term, products summed per pair, each
-    article's ``k`` nearest at ``min_cosine`` or more kept. A Dask frame ``doc_a, doc_b``."""
-    common = frozenset(doc_freq.index[doc_freq.to_numpy() > max(max_df[0] * n_docs, max_df[1])].astype(str))
+    article's ``k`` nearest at ``min_cosine`` or more kept. A Dask frame ``doc_a, doc_b``.
+
+    ``idf`` (:func:`cosine_idf`) and ``common`` (:func:`common_terms`) are values or persisted
+    ``dask.delayed`` objects, sent to each worker once."""
     row_meta = pd.DataFrame({"term": pd.Series(dtype="string"), "doc_id": pd.Series(dtype="string"),
                              "weight": pd.Series(dtype="float64")})
-    rows = corpus.map_partitions(cosine_rows, broadcast(client, idf), broadcast(client, common),
-                                 meta=row_meta)
+    rows = corpus.map_partitions(cosine_rows, idf, common, meta=row_meta)
     pair_meta = pd.DataFrame({"doc_a": pd.Series(dtype="string"), "doc_b": pd.Series(dtype="string"),
                               "product": pd.Series(dtype="float64")})
     products = rows.shuffle("term").map_partitions(_term_pair_products, meta=pair_meta)
@@ -175,19 +180,21 @@ def cosine_candidates_dask(corpus, idf: dict[str, float], doc_freq: pd.Series, n
     return near.shuffle("doc").map_partitions(top_k_pairs, k, meta=out_meta)
 
 
-def cluster_candidates(corpus, n_docs: int, work_dir, client, ledger: list) -> tuple:
+def cluster_candidates(corpus, n_docs: int, work_dir, client) -> tuple:
     """Candidate pairs on the workers, as :func:`overlap_pairs` takes them above
     ``ALL_PAIRS_MAX_DOCS``: MinHash LSH on shingles and each article's nearest by cosine.
 
     One pass over the corpus writes the band rows to ``work_dir/bands`` (Parquet) while the
-    cosine's document frequencies are tree-reduced; the band rows are then shuffled by key.
+    cosine's document frequencies are tree-reduced and kept on the cluster; the band rows are
+    then shuffled by key. Nothing comes back to the client.
     Returns ``(pairs, idf)``: ``pairs`` a Dask frame ``doc_a, doc_b`` (each pair once,
     ``doc_a < doc_b``) of the articles whose signatures share a band (``LSH_BANDS`` ×
     ``LSH_ROWS``) or that :func:`cosine_candidates_dask` finds; ``idf`` the cosine weights'
-    idf per term (see :func:`cosine_idf`).
+    idf per term (:func:`cosine_idf`), a persisted ``dask.delayed`` to pass to the workers.
     """
     import dask
     import dask.dataframe as dd
+    from distributed import wait
 
     band_meta = pd.DataFrame({"band_key": pd.Series(dtype="int64"), "doc_id": pd.Series(dtype="string")})
     freq_meta = pd.DataFrame({"term": pd.Series(dtype="string"), "doc_freq": pd.Series(dtype="int64")})
@@ -195,11 +202,13 @@ def cluster_candidates(corpus, n_docs: int, work_dir, client, ledger: list) -> t
     bands = dd.from_delayed([d[0] for d in done], meta=band_meta, verify_meta=False)
     freq = dd.from_delayed([d[1] for d in done], meta=freq_meta, verify_meta=False)
     written = bands.to_parquet(f"{work_dir}/bands", write_index=False, overwrite=True, compute=False)
-    df = gather_small(freq.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN),
-                      "cosine document frequencies", ledger, also=[written])
-    idf = cosine_idf(df, n_docs)
+    doc_freq = freq.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN)
+    doc_freq, written = client.persist([doc_freq, written])  # one pass over the corpus for both
+    wait(written)
+    idf = client.persist(dask.delayed(cosine_idf)(doc_freq, n_docs))
+    common = client.persist(dask.delayed(common_terms)(doc_freq, n_docs))
     shuffled = dd.read_parquet(f"{work_dir}/bands").shuffle("band_key")
-    pairs = shuffled.map_partitions(bucket_pairs, meta=pd.DataFrame({"doc_a": pd.Series(dtype="string"),
-                                                                     "doc_b": pd.Series(dtype="string")}))
-    pairs = dd.concat([pairs, cosine_candidates_dask(corpus, idf, df, n_docs, client)])
+    meta = pd.DataFrame({"doc_a": pd.Series(dtype="string"), "doc_b": pd.Series(dtype="string")})
+    pairs = dd.concat([shuffled.map_partitions(bucket_pairs, meta=meta),
+                       cosine_candidates_dask(corpus, idf, common)])
     return pairs.drop_duplicates(split_out=max(1, pairs.npartitions)), idf

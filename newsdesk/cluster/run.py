@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from newsdesk.cluster.candidates import cluster_candidates
-from newsdesk.cluster.gather import broadcast, gather_small, ledger_table
+from newsdesk.cluster.gather import gather_small, ledger_table
 from newsdesk.cluster.relations import cluster_relations, pair_stories
 from newsdesk.cluster.shards import prepare_corpus
 from newsdesk.cluster.stance import cluster_stance
@@ -95,14 +95,14 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     cache = prepare_corpus(source, out, client, ledger, reuse=reuse_cache)
     corpus = dd.read_parquet(cache / "corpus")
     progress("terms: vocabulary")
-    vocabulary, n_docs = cluster_vocabulary(corpus, ledger)
+    model, n_docs = cluster_vocabulary(corpus, client, ledger)
     progress("terms: top terms")
-    _write_parts(cluster_top_terms(corpus, vocabulary, client), out, "top_terms")
+    _write_parts(cluster_top_terms(corpus, model), out, "top_terms")
     progress("terms: trends")
-    trends = cluster_term_trends(corpus, vocabulary, client, ledger, freq=freq)
+    trends = cluster_term_trends(corpus, model, client, ledger, freq=freq)
     _write_file(trends, out, "term_trends")
     _write_csv(trends, out / "figures" / "term_trends.csv")
-    del vocabulary
+    del model
     progress("stance: articles and speakers")
     articles, speakers = cluster_stance(corpus)
     written = articles.to_parquet(out / "article_stance", write_index=False, overwrite=True, schema="infer",
@@ -117,11 +117,10 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     _write_csv(stance_counts.rename("articles").rename_axis("stance").reset_index(),
                out / "figures" / "article_stance_counts.csv")
     progress("overlap: signatures and LSH buckets")
-    pairs, idf = cluster_candidates(corpus, n_docs, out / "cache", client, ledger)
+    pairs, idf = cluster_candidates(corpus, n_docs, out / "cache", client)
     progress("overlap: join texts and verify pairs")
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in VERIFIED_TYPES.items()})
-    verified = join_texts(pairs, corpus).map_partitions(verify_pairs, broadcast(client, idf),
-                                                        meta=meta)
+    verified = join_texts(pairs, corpus).map_partitions(verify_pairs, idf, meta=meta)
     del idf
     _write_parts(verified, out / "cache", "verified_pairs")
     progress("overlap: evidence and relations")

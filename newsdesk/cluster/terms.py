@@ -1,6 +1,7 @@
 """The term model on a Dask cluster: the vocabulary and document frequencies from a distributed
-count (tree reduction), idf broadcast to the workers, each article's top terms and the trend
-counts computed where the articles are; only the vocabulary and period totals come back.
+count (tree reduction), the model with its idf built on a worker and sent to every worker, each
+article's top terms and the trend counts computed where the articles are; only the article
+count, the trend terms and per-period totals come back.
 
 The analyzer is :func:`term_ngrams` and the weights are scikit-learn's sublinear tf × smoothed
 idf, L2-normalised per article, so the tables equal :func:`top_terms` and :func:`term_trends`.
@@ -13,7 +14,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from newsdesk.cluster.gather import broadcast, gather_small
+from newsdesk.cluster.gather import gather_small
 from newsdesk.corpus.describe import UNDATED
 from newsdesk.terms.model import term_ngrams
 from newsdesk.terms.settings import PERIOD_ALIASES, TOP_TERMS_N, TREND_TERMS_N
@@ -24,6 +25,7 @@ __all__ = [
     "cluster_term_trends",
     "cluster_top_terms",
     "cluster_vocabulary",
+    "term_model_table",
 ]
 
 TOP_TERM_COLUMNS = ["doc_id", "rank", "term", "tfidf", "doc_freq"]
@@ -40,22 +42,32 @@ def _doc_freq_part(part: pd.DataFrame) -> pd.DataFrame:
                                                                        count=len(counted))})
 
 
-def cluster_vocabulary(corpus, ledger: list) -> tuple[pd.DataFrame, int]:
-    """The model's vocabulary from a distributed count: ``(table, n_docs)``.
+def term_model_table(doc_freq: pd.Series, n_docs: int) -> dict:
+    """The term model the workers share, from the corpus-wide document frequencies (``term`` →
+    articles): ``vocab`` (alphabetical, scikit-learn's column order), ``doc_freq``, ``idf``
+    (``ln((1 + n) / (1 + doc_freq)) + 1``) and ``unigram`` (which terms are one word)."""
+    terms = np.array(sorted(str(t) for t in doc_freq.index), dtype=object)
+    freq = doc_freq.set_axis(doc_freq.index.astype(str)).reindex(terms).to_numpy(dtype=np.int64)
+    return {"vocab": pd.Index(terms, dtype=object), "doc_freq": freq,
+            "idf": np.log((n_docs + 1) / (freq.astype(np.float64) + 1)) + 1,
+            "unigram": np.array([" " not in t for t in terms], dtype=bool)}
 
-    ``table`` has ``term, doc_freq, idf`` in alphabetical term order (scikit-learn's column
-    order); ``idf = ln((1 + n) / (1 + doc_freq)) + 1``. ``corpus`` is the cleaned Dask corpus.
+
+def cluster_vocabulary(corpus, client, ledger: list) -> tuple:
+    """The model's vocabulary from a distributed count, kept on the cluster: ``(model, n_docs)``.
+
+    Document frequencies are summed as a tree; :func:`term_model_table` is built on a worker and
+    ``model`` (a persisted ``dask.delayed``) is handed to every task that needs it, so the
+    vocabulary never passes through the client. Only the article count comes back.
     """
+    import dask
+
     meta = pd.DataFrame({"term": pd.Series(dtype="string"), "doc_freq": pd.Series(dtype="int64")})
     counts = corpus.map_partitions(_doc_freq_part, meta=meta)
-    df = gather_small(counts.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN),
-                      "document frequencies",
-                      ledger)
+    doc_freq = counts.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN)
     n_docs = int(gather_small(corpus["doc_id"].count(), "article count", ledger))
-    terms = np.array(sorted(df.index), dtype=object)
-    freq = df.reindex(terms).to_numpy(dtype=np.int64)
-    idf = np.log((n_docs + 1) / (freq.astype(np.float64) + 1)) + 1
-    return pd.DataFrame({"term": terms, "doc_freq": freq, "idf": idf}), n_docs
+    model = client.persist(dask.delayed(term_model_table)(doc_freq, n_docs))
+    return model, n_docs
 
 
 def _weights(text: str, vocab: pd.Index, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,19 +140,12 @@ def _trend_counts_part(part: pd.DataFrame, terms: list[str], freq: str) -> pd.Da
         {"count": "int64", "with_term": "int64"})
 
 
-def _model_dict(vocabulary: pd.DataFrame) -> dict:
-    terms = vocabulary["term"].to_numpy(dtype=object)
-    return {"vocab": pd.Index(terms), "idf": vocabulary["idf"].to_numpy(),
-            "doc_freq": vocabulary["doc_freq"].to_numpy(), "unigram": np.array([" " not in t for t in terms])}
-
-
-def cluster_top_terms(corpus, vocabulary: pd.DataFrame, client, n: int = TOP_TERMS_N):
+def cluster_top_terms(corpus, model, n: int = TOP_TERMS_N):
     """Each article's ``n`` top terms, computed on the workers: a Dask frame ``TOP_TERM_COLUMNS``
     equal (after sorting by ``doc_id, rank``) to :func:`top_terms` of the whole corpus.
 
-    The model (vocabulary, idf, document frequencies) is broadcast once to every worker.
+    ``model`` is :func:`cluster_vocabulary`'s, sent once to each worker that needs it.
     """
-    model = broadcast(client, _model_dict(vocabulary))
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
         TOP_TERM_COLUMNS, ["string", "int64", "string", "float64", "int64"], strict=True)})
     return corpus.map_partitions(_top_terms_part, model, n, meta=meta)
@@ -156,27 +161,41 @@ def _checked_period(freq: str) -> str:
     return alias
 
 
-def cluster_term_trends(corpus, vocabulary: pd.DataFrame, client, ledger: list, freq: str = "M",
+def _trend_terms(totals: pd.DataFrame, model: dict, n_terms: int) -> list[str]:
+    """The ``n_terms`` terms of largest summed weight (ties alphabetical), as
+    :func:`corpus_top_terms` picks them, from the reduced totals of :func:`_totals_part`."""
+    summed = totals.reset_index()
+    summed = summed[summed["column"] >= 0]
+    weights = np.zeros(len(model["vocab"]))
+    weights[summed["column"].to_numpy(dtype=np.int64)] = summed["weight"].to_numpy()
+    order = np.lexsort((np.arange(len(weights)), -weights))
+    return [str(model["vocab"][i]) for i in order[:n_terms] if weights[i] > 0]
+
+
+def _period_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    summed = totals.reset_index()
+    return summed[summed["column"] < 0].set_index("period")[["n_docs", "n_tokens"]]
+
+
+def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
                         n_terms: int = TREND_TERMS_N) -> pd.DataFrame:
     """:func:`term_trends` of the corpus's ``n_terms`` top terms (largest summed weight), with
-    every count made on the workers; only per-term weight sums and per-period totals come back.
+    every count made on the workers; only the chosen terms and per-period totals come back.
 
     Returns the same table as ``term_trends(corpus, freq=freq)``: ``TREND_COLUMNS``, periods
     from the first to the last dated one, then ``undated``.
     """
+    import dask
+
     freq = _checked_period(freq)
-    model = broadcast(client, _model_dict(vocabulary))
     meta = pd.DataFrame({"column": pd.Series(dtype="int64"), "period": pd.Series(dtype="string"),
                          "weight": pd.Series(dtype="float64"), "n_docs": pd.Series(dtype="int64"),
                          "n_tokens": pd.Series(dtype="int64")})
     parts = corpus.map_partitions(_totals_part, model, freq, meta=meta)
-    totals = gather_small(parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN),
-                          "term weights and period totals", ledger).reset_index()
-    weights = totals[totals["column"] >= 0].set_index("column")["weight"].reindex(
-        range(len(vocabulary)), fill_value=0.0).to_numpy()
-    order = np.lexsort((np.arange(len(weights)), -weights))
-    terms = [str(vocabulary["term"].iat[i]) for i in order[:n_terms] if weights[i] > 0]
-    per_period = totals[totals["column"] < 0].set_index("period")[["n_docs", "n_tokens"]]
+    totals = client.persist(parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN))
+    terms = gather_small(dask.delayed(_trend_terms)(totals, model, n_terms), "trend terms", ledger)
+    per_period = gather_small(dask.delayed(_period_totals)(totals), "period totals", ledger)
+    del totals
     count_meta = pd.DataFrame({"period": pd.Series(dtype="string"), "term": pd.Series(dtype="string"),
                                "count": pd.Series(dtype="int64"), "with_term": pd.Series(dtype="int64")})
     found = gather_small(corpus.map_partitions(_trend_counts_part, terms, freq, meta=count_meta)
@@ -189,8 +208,9 @@ def cluster_term_trends(corpus, vocabulary: pd.DataFrame, client, ledger: list, 
         periods = [str(p) for p in pd.period_range(stamps.min(), stamps.max(), freq=freq)]
     periods.append(UNDATED)
     grid = pd.MultiIndex.from_product([periods, terms], names=["period", "term"])
+    found.index = found.index.set_levels([level.astype(object) for level in found.index.levels])
     table = found.reindex(grid, fill_value=0).reset_index()
-    sizes = per_period.reindex(periods, fill_value=0)
+    sizes = per_period.set_axis(per_period.index.astype(str)).reindex(periods, fill_value=0)
     table["n_docs"] = np.repeat(sizes["n_docs"].to_numpy(), len(terms))
     table["n_tokens"] = np.repeat(sizes["n_tokens"].to_numpy(), len(terms))
     table["share"] = np.where(table["n_tokens"] > 0, table["count"] / table["n_tokens"].where(

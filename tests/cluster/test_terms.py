@@ -20,21 +20,25 @@ def corpus():
     })
 
 
-def test_vocabulary_counts_documents_and_weights_like_scikit_learn(corpus):
-    vocabulary, n_docs = helpers.cluster_vocabulary(dd.from_pandas(corpus, npartitions=2), [])
+def test_vocabulary_counts_documents_and_weights_like_scikit_learn(corpus, client):
+    ledger = []
+    shared, n_docs = helpers.cluster_vocabulary(dd.from_pandas(corpus, npartitions=2), client, ledger)
+    vocabulary = shared.compute()
     model = helpers.fit_term_model(corpus)
     assert n_docs == 4
-    assert vocabulary["term"].tolist() == model.terms.tolist()
-    assert vocabulary.set_index("term").loc["export controls", "doc_freq"] == 2
+    assert vocabulary["vocab"].tolist() == model.terms.tolist()
+    assert vocabulary["doc_freq"][vocabulary["vocab"].get_loc("export controls")] == 2
     assert np.allclose(vocabulary["idf"], model.transformer.idf_, rtol=0, atol=1e-12)
+    assert vocabulary["unigram"].tolist() == [" " not in t for t in model.terms]
+    assert [row["what"] for row in ledger] == ["article count"]  # the vocabulary stayed on the cluster
 
 
 @pytest.mark.parametrize("freq", ["W", "M"])
 def test_top_terms_and_trends_equal_the_one_process_tables(corpus, client, freq):
     frame = dd.from_pandas(corpus, npartitions=2)
     ledger = []
-    vocabulary, _ = helpers.cluster_vocabulary(frame, ledger)
-    top = helpers.cluster_top_terms(frame, vocabulary, client, n=3).compute()
+    vocabulary, _ = helpers.cluster_vocabulary(frame, client, ledger)
+    top = helpers.cluster_top_terms(frame, vocabulary, n=3).compute()
     want = helpers.top_terms(corpus, n=3)
     assert top[["doc_id", "rank", "term"]].astype(str).values.tolist() == \
         want[["doc_id", "rank", "term"]].astype(str).values.tolist()
@@ -46,6 +50,6 @@ def test_top_terms_and_trends_equal_the_one_process_tables(corpus, client, freq)
 
 def test_unknown_period_is_named(corpus, client):
     frame = dd.from_pandas(corpus, npartitions=1)
-    vocabulary, _ = helpers.cluster_vocabulary(frame, [])
+    vocabulary, _ = helpers.cluster_vocabulary(frame, client, [])
     with pytest.raises(ValueError, match="'fortnight'"):
         helpers.cluster_term_trends(frame, vocabulary, client, [], freq="fortnight")
