@@ -211,10 +211,12 @@ def child(mode: str, n: int, args) -> list[dict]:
     warnings.simplefilter("ignore")
     import helpers
 
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+    if mode == "generate":
         say(f"[{n:,} articles] generate and write shards")
-        sizes = write_shards(n, folder)
+        return [write_shards(n, args.folder)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.folder or Path(tmp)
+        sizes = json.loads((folder / "sizes.json").read_text()) if args.folder else write_shards(n, folder)
         if mode == "equality":
             row = cluster_run(n, folder, 2, None, "equality 2 workers")
             say(f"[{n:,} articles, equality] one-process tables")
@@ -232,13 +234,16 @@ def child(mode: str, n: int, args) -> list[dict]:
         return rows + [{**r, **sizes, "mode": mode} for r in one_process(n, folder)]
 
 
-def run_child(mode: str, n: int, args) -> list[dict]:
+def run_child(mode: str, n: int, args, folder: Path) -> list[dict]:
+    """One part at one size in a fresh process (its memory its own), on shards in ``folder``."""
     command = [
         sys.executable,
         __file__,
         "--child",
         mode,
         str(n),
+        "--folder",
+        str(folder),
         "--memory-limit",
         args.memory_limit,
         "--workers",
@@ -368,6 +373,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="1GiB", help="per-worker memory limit of the memory runs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks", help="folder for the results")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         rows = child(args.child[0], int(args.child[1]), args)
@@ -381,7 +387,11 @@ def main() -> None:
     )
     for mode, n in jobs:
         say(f"== {mode} at {n:,} articles")
-        rows += run_child(mode, n, args)
+        with tempfile.TemporaryDirectory() as tmp:  # generated apart, so the client's memory is its own
+            folder = Path(tmp)
+            sizes = run_child("generate", n, args, folder)[0]
+            (folder / "sizes.json").write_text(json.dumps(sizes))
+            rows += run_child(mode, n, args, folder)
     args.out.mkdir(parents=True, exist_ok=True)
     write_results(rows, args, args.out)
     say(f"wrote {args.out / 'cluster_results.md'}")

@@ -114,7 +114,7 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     _write_csv(speaker_table, out / "figures" / "speaker_stance.csv")
     stance_counts = gather_small(dd.read_parquet(out / "article_stance").groupby("stance").size(),
                                  "articles per stance", ledger)
-    _write_csv(stance_counts.rename("articles").rename_axis("stance").reset_index(),
+    _write_csv(stance_counts.sort_index().rename("articles").rename_axis("stance").reset_index(),
                out / "figures" / "article_stance_counts.csv")
     progress("overlap: signatures and LSH buckets")
     pairs, idf = cluster_candidates(corpus, n_docs, out / "cache", client)
