@@ -181,9 +181,9 @@ def prepare_corpus(source: str | Path, out_dir: str | Path, client, ledger: list
     corpus = dd.from_delayed([c[0] for c in cleaned], meta=_empty(SHARD_COLUMNS), verify_meta=False)
     audit = dd.from_delayed([c[1] for c in cleaned], meta=_empty(AUDIT_COLUMNS), verify_meta=False)
     problems = dd.from_delayed([c[2] for c in cleaned], meta=_empty(PROBLEM_COLUMNS), verify_meta=False)
-    corpus.to_parquet(out / "raw", write_index=False, overwrite=True)
-    dask.compute(audit.to_parquet(out / "audit", write_index=False, overwrite=True, compute=False))
-    shard_problems = gather_small(problems, "shard problems", ledger)
+    written = [corpus.to_parquet(out / "raw", write_index=False, overwrite=True, compute=False),
+               audit.to_parquet(out / "audit", write_index=False, overwrite=True, compute=False)]
+    shard_problems = gather_small(problems, "shard problems", ledger, also=written)  # one cleaning pass
     if strict and len(shard_problems):
         first = shard_problems.iloc[0]
         raise ValueError(f"{first['file']}: {first['problem']}")
