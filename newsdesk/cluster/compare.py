@@ -11,9 +11,10 @@ import pandas as pd
 
 from newsdesk.cluster.run import read_cluster_table
 from newsdesk.overlap.pairs import overlap_pairs
-from newsdesk.overlap.settings import OVERLAP_COLUMNS, STORY_RELATIONS
-from newsdesk.pipeline import run_pipeline
-from newsdesk.stance.aggregate import speaker_stance, stance_details
+from newsdesk.overlap.settings import ALL_PAIRS_MAX_DOCS, OVERLAP_COLUMNS, STORY_RELATIONS
+from newsdesk.stance.aggregate import article_stance, speaker_stance, stance_details
+from newsdesk.terms.model import fit_term_model, top_terms
+from newsdesk.terms.trends import term_trends
 
 __all__ = [
     "EQUALITY_COLUMNS",
@@ -51,18 +52,22 @@ def cluster_equality(out_dir: str | Path, corpus: pd.DataFrame, freq: str = "M")
     """Each table of a :func:`run_pipeline_dask` run in ``out_dir`` beside the one-process path
     on ``corpus`` (the same articles loaded by :func:`load_corpus`).
 
+    The one-process tables are those :func:`run_pipeline` returns, plus :func:`speaker_stance`.
     Overlap pairs are compared with ``overlap_pairs(corpus, max_all_pairs=0)``, the one-process
-    path's candidate mode; ``story pairs found`` checks that every copy and retelling of the
-    all-pairs table is among the distributed pairs. Returns ``EQUALITY_COLUMNS``, one row per
+    path's candidate mode; ``story pairs found`` checks that every copy and retelling of
+    ``overlap_pairs(corpus)`` (every pair up to ``ALL_PAIRS_MAX_DOCS`` articles) is among the
+    distributed pairs. Returns ``EQUALITY_COLUMNS``, one row per
     table.
     """
-    reference = run_pipeline(corpus, freq=freq)
+    model = fit_term_model(corpus)
+    details = stance_details(corpus)
+    sampled = overlap_pairs(corpus, max_all_pairs=0)[OVERLAP_COLUMNS]
     wanted = {
-        "top_terms": (reference["top_terms"], ["doc_id", "rank"]),
-        "term_trends": (reference["term_trends"], ["period", "term"]),
-        "article_stance": (reference["article_stance"], ["doc_id"]),
-        "speaker_stance": (speaker_stance(stance_details(corpus)), ["speaker", "speaker_type"]),
-        "overlap_pairs": (overlap_pairs(corpus, max_all_pairs=0)[OVERLAP_COLUMNS], ["doc_a", "doc_b"]),
+        "top_terms": (top_terms(corpus, model=model), ["doc_id", "rank"]),
+        "term_trends": (term_trends(corpus, freq=freq, model=model), ["period", "term"]),
+        "article_stance": (article_stance(corpus, sentences=details), ["doc_id"]),
+        "speaker_stance": (speaker_stance(details), ["speaker", "speaker_type"]),
+        "overlap_pairs": (sampled, ["doc_a", "doc_b"]),
     }
     rows = []
     for name, (want, keys) in wanted.items():
@@ -73,7 +78,7 @@ def cluster_equality(out_dir: str | Path, corpus: pd.DataFrame, freq: str = "M")
         rows.append({"table": name, "rows_cluster": len(got), "rows_one_process": len(want),
                      "same_keys": same_keys, "max_abs_diff": worst,
                      "equal": bool(same and worst <= EQUALITY_TOLERANCE)})
-    every = reference["overlap_pairs"]
+    every = sampled if len(corpus) > ALL_PAIRS_MAX_DOCS else overlap_pairs(corpus)
     story = every[every["relation"].isin(STORY_RELATIONS)]
     distributed = read_cluster_table(out_dir, "overlap_pairs")[["doc_a", "doc_b"]]
     found = story.merge(distributed, on=["doc_a", "doc_b"])

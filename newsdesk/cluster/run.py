@@ -14,7 +14,7 @@ from newsdesk.cluster.gather import gather_small, ledger_table
 from newsdesk.cluster.relations import cluster_relations, pair_stories
 from newsdesk.cluster.shards import prepare_corpus
 from newsdesk.cluster.stance import cluster_stance
-from newsdesk.cluster.terms import cluster_term_trends, cluster_top_terms, cluster_vocabulary
+from newsdesk.cluster.terms import cluster_term_trends, cluster_vocabulary
 from newsdesk.cluster.verify import VERIFIED_TYPES, join_texts, verify_pairs
 from newsdesk.overlap.pairs import relation_counts
 from newsdesk.stance.settings import SPEAKER_COLUMNS
@@ -96,10 +96,9 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     corpus = dd.read_parquet(cache / "corpus")
     progress("terms: vocabulary")
     model, n_docs = cluster_vocabulary(corpus, client, ledger)
-    progress("terms: top terms")
-    _write_parts(cluster_top_terms(corpus, model), out, "top_terms")
-    progress("terms: trends")
-    trends = cluster_term_trends(corpus, model, client, ledger, freq=freq)
+    progress("terms: top terms and trends")
+    trends = cluster_term_trends(corpus, model, client, ledger, freq=freq,
+                                 top_terms_to=str(out / "top_terms"))
     _write_file(trends, out, "term_trends")
     _write_csv(trends, out / "figures" / "term_trends.csv")
     del model

@@ -83,12 +83,18 @@ def _weights(text: str, vocab: pd.Index, idf: np.ndarray) -> tuple[np.ndarray, n
     return cols, counts, weights / norm if norm > 0 else weights
 
 
-def _top_terms_part(part: pd.DataFrame, model: dict, n: int) -> pd.DataFrame:
+def _weighted(part: pd.DataFrame, model: dict) -> list[tuple]:
+    """``(doc_id, columns, counts, weights)`` of every article of a partition (see :func:`_weights`)."""
+    vocab, idf = model["vocab"], model["idf"]
+    return [(doc_id, *_weights(text, vocab, idf))
+            for doc_id, text in zip(part["doc_id"], part["text"].fillna("").astype(str), strict=True)]
+
+
+def _top_rows(weighted: list[tuple], model: dict, n: int) -> pd.DataFrame:
     """Each article's ``n`` top terms; ties go to the alphabetically first term."""
-    vocab, idf, freq = model["vocab"], model["idf"], model["doc_freq"]
+    vocab, freq = model["vocab"], model["doc_freq"]
     rows: list[tuple] = []
-    for doc_id, text in zip(part["doc_id"], part["text"].fillna("").astype(str), strict=True):
-        cols, _, weights = _weights(text, vocab, idf)
+    for doc_id, cols, _, weights in weighted:
         keep = weights > 0
         cols, weights = cols[keep], weights[keep]
         order = np.lexsort((cols, -weights))[:n]
@@ -96,6 +102,10 @@ def _top_terms_part(part: pd.DataFrame, model: dict, n: int) -> pd.DataFrame:
                     for rank, i in enumerate(order, 1))
     return pd.DataFrame(rows, columns=TOP_TERM_COLUMNS).astype({"rank": "int64", "tfidf": "float64",
                                                                 "doc_freq": "int64"})
+
+
+def _top_terms_part(part: pd.DataFrame, model: dict, n: int) -> pd.DataFrame:
+    return _top_rows(_weighted(part, model), model, n)
 
 
 def _period_labels(published: pd.Series, freq: str) -> pd.Series:
@@ -107,15 +117,13 @@ def _period_labels(published: pd.Series, freq: str) -> pd.Series:
     return labels
 
 
-def _totals_part(part: pd.DataFrame, model: dict, freq: str) -> pd.DataFrame:
-    """Per partition: summed weights of every term (one row per term column used) and the
-    articles and unigram tokens of each period (rows with ``column = -1``)."""
-    vocab, idf, unigram = model["vocab"], model["idf"], model["unigram"]
-    periods = _period_labels(part["published"], freq).tolist()
-    sums = np.zeros(len(vocab))
+def _totals_rows(weighted: list[tuple], periods: list[str], model: dict) -> pd.DataFrame:
+    """Summed weights of every term (one row per term column used) and the articles and unigram
+    tokens of each period (rows with ``column = -1``)."""
+    unigram = model["unigram"]
+    sums = np.zeros(len(model["vocab"]))
     by_period: dict[str, list[int]] = {}
-    for period, text in zip(periods, part["text"].fillna("").astype(str), strict=True):
-        cols, counts, weights = _weights(text, vocab, idf)
+    for period, (_, cols, counts, weights) in zip(periods, weighted, strict=True):
         np.add.at(sums, cols, weights)
         slot = by_period.setdefault(period, [0, 0])
         slot[0] += 1
@@ -126,6 +134,13 @@ def _totals_part(part: pd.DataFrame, model: dict, freq: str) -> pd.DataFrame:
                            for p, v in sorted(by_period.items())], columns=terms.columns)
     return pd.concat([terms, totals], ignore_index=True).astype({"column": "int64", "weight": "float64",
                                                                   "n_docs": "int64", "n_tokens": "int64"})
+
+
+def _terms_part(part: pd.DataFrame, model: dict, n: int, freq: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(top terms, totals)`` of one partition, each article analysed once."""
+    weighted = _weighted(part, model)
+    periods = _period_labels(part["published"], freq).tolist()
+    return _top_rows(weighted, model, n), _totals_rows(weighted, periods, model)
 
 
 def _trend_counts_part(part: pd.DataFrame, terms: list[str], freq: str) -> pd.DataFrame:
@@ -140,15 +155,18 @@ def _trend_counts_part(part: pd.DataFrame, terms: list[str], freq: str) -> pd.Da
         {"count": "int64", "with_term": "int64"})
 
 
+def _top_meta() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        TOP_TERM_COLUMNS, ["string", "int64", "string", "float64", "int64"], strict=True)})
+
+
 def cluster_top_terms(corpus, model, n: int = TOP_TERMS_N):
     """Each article's ``n`` top terms, computed on the workers: a Dask frame ``TOP_TERM_COLUMNS``
     equal (after sorting by ``doc_id, rank``) to :func:`top_terms` of the whole corpus.
 
     ``model`` is :func:`cluster_vocabulary`'s, sent once to each worker that needs it.
     """
-    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-        TOP_TERM_COLUMNS, ["string", "int64", "string", "float64", "int64"], strict=True)})
-    return corpus.map_partitions(_top_terms_part, model, n, meta=meta)
+    return corpus.map_partitions(_top_terms_part, model, n, meta=_top_meta())
 
 
 def _checked_period(freq: str) -> str:
@@ -178,21 +196,34 @@ def _period_totals(totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
-                        n_terms: int = TREND_TERMS_N) -> pd.DataFrame:
+                        n_terms: int = TREND_TERMS_N, top_terms_to: str | None = None,
+                        n: int = TOP_TERMS_N) -> pd.DataFrame:
     """:func:`term_trends` of the corpus's ``n_terms`` top terms (largest summed weight), with
     every count made on the workers; only the chosen terms and per-period totals come back.
 
+    With ``top_terms_to`` (a folder), the same pass over the articles writes each article's
+    ``n`` top terms there as Parquet parts (:func:`cluster_top_terms`' table).
     Returns the same table as ``term_trends(corpus, freq=freq)``: ``TREND_COLUMNS``, periods
     from the first to the last dated one, then ``undated``.
     """
     import dask
+    import dask.dataframe as dd
+    from distributed import wait
 
     freq = _checked_period(freq)
     meta = pd.DataFrame({"column": pd.Series(dtype="int64"), "period": pd.Series(dtype="string"),
                          "weight": pd.Series(dtype="float64"), "n_docs": pd.Series(dtype="int64"),
                          "n_tokens": pd.Series(dtype="int64")})
-    parts = corpus.map_partitions(_totals_part, model, freq, meta=meta)
-    totals = client.persist(parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN))
+    done = [dask.delayed(_terms_part, nout=2)(p, model, n, freq) for p in corpus.to_delayed()]
+    parts = dd.from_delayed([d[1] for d in done], meta=meta, verify_meta=False)
+    totals = parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN)
+    if top_terms_to is None:
+        totals = client.persist(totals)
+    else:
+        top = dd.from_delayed([d[0] for d in done], meta=_top_meta(), verify_meta=False)
+        written = top.to_parquet(top_terms_to, write_index=False, overwrite=True, compute=False)
+        totals, written = client.persist([totals, written])
+        wait(written)
     terms = gather_small(dask.delayed(_trend_terms)(totals, model, n_terms), "trend terms", ledger)
     per_period = gather_small(dask.delayed(_period_totals)(totals), "period totals", ledger)
     del totals

@@ -48,6 +48,16 @@ def test_top_terms_and_trends_equal_the_one_process_tables(corpus, client, freq)
                                   atol=1e-12, rtol=0)
 
 
+def test_trends_pass_writes_the_same_top_terms(corpus, client, tmp_path):
+    frame = dd.from_pandas(corpus, npartitions=2)
+    vocabulary, _ = helpers.cluster_vocabulary(frame, client, [])
+    helpers.cluster_term_trends(frame, vocabulary, client, [], top_terms_to=str(tmp_path / "top"), n=2)
+    written = pd.read_parquet(tmp_path / "top").sort_values(["doc_id", "rank"]).reset_index(drop=True)
+    want = helpers.top_terms(corpus, n=2)
+    assert written[["doc_id", "term"]].astype(str).values.tolist() == want[["doc_id", "term"]].values.tolist()
+    assert np.abs(written["tfidf"].to_numpy() - want["tfidf"].to_numpy()).max() < 1e-12
+
+
 def test_unknown_period_is_named(corpus, client):
     frame = dd.from_pandas(corpus, npartitions=1)
     vocabulary, _ = helpers.cluster_vocabulary(frame, client, [])
