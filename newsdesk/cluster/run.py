@@ -28,7 +28,8 @@ __all__ = [
 
 # Tables written by run_pipeline_dask: a folder of Parquet parts (per-article or per-pair, left
 # on the workers) or one Parquet file (aggregated on the client).
-CLUSTER_TABLES = {"top_terms": "parts", "article_stance": "parts", "overlap_pairs": "parts",
+CLUSTER_TABLES = {"top_terms": "parts", "outlet_term_counts": "parts", "article_stance": "parts",
+                  "overlap_pairs": "parts",
                   "term_trends": "file", "speaker_stance": "file", "stories": "file", "ledger": "file"}
 
 
@@ -98,7 +99,8 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     model, n_docs = cluster_vocabulary(corpus, client, ledger)
     progress("terms: top terms and trends")
     trends = cluster_term_trends(corpus, model, client, ledger, freq=freq,
-                                 top_terms_to=str(out / "top_terms"))
+                                 top_terms_to=str(out / "top_terms"),
+                                 group_counts_to=str(out / "outlet_term_counts"))
     _write_file(trends, out, "term_trends")
     _write_csv(trends, out / "figures" / "term_trends.csv")
     del model

@@ -136,11 +136,28 @@ def _totals_rows(weighted: list[tuple], periods: list[str], model: dict) -> pd.D
                                                                   "n_docs": "int64", "n_tokens": "int64"})
 
 
-def _terms_part(part: pd.DataFrame, model: dict, n: int, freq: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(top terms, totals)`` of one partition, each article analysed once."""
+def _group_rows(weighted: list[tuple], groups: list[str], model: dict) -> pd.DataFrame:
+    """Term counts summed per group of articles: ``group, term, count`` (the Fightin' Words input)."""
+    if not weighted:
+        return pd.DataFrame({"group": pd.Series(dtype=object), "term": pd.Series(dtype=object),
+                             "count": pd.Series(dtype="int64")})
+    table = pd.DataFrame({"group": np.repeat(np.array(groups, dtype=object), [len(w[1]) for w in weighted]),
+                          "column": np.concatenate([w[1] for w in weighted]),
+                          "count": np.concatenate([w[2] for w in weighted])})
+    summed = table.groupby(["group", "column"], sort=True)["count"].sum().reset_index()
+    summed["term"] = model["vocab"][summed["column"].to_numpy()].to_numpy()
+    return summed[["group", "term", "count"]].astype({"count": "int64"})
+
+
+def _terms_part(part: pd.DataFrame, model: dict, n: int, freq: str,
+                by: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(top terms, totals, group counts)`` of one partition, each article analysed once;
+    no group counts when ``by`` is ``None``."""
     weighted = _weighted(part, model)
     periods = _period_labels(part["published"], freq).tolist()
-    return _top_rows(weighted, model, n), _totals_rows(weighted, periods, model)
+    groups = part[by].fillna("unknown").astype(str).tolist() if by else []
+    return (_top_rows(weighted, model, n), _totals_rows(weighted, periods, model),
+            _group_rows(weighted if by else [], groups, model))
 
 
 def _trend_counts_part(part: pd.DataFrame, terms: list[str], freq: str) -> pd.DataFrame:
@@ -197,12 +214,15 @@ def _period_totals(totals: pd.DataFrame) -> pd.DataFrame:
 
 def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
                         n_terms: int = TREND_TERMS_N, top_terms_to: str | None = None,
-                        n: int = TOP_TERMS_N) -> pd.DataFrame:
+                        n: int = TOP_TERMS_N, group_counts_to: str | None = None,
+                        by: str = "outlet") -> pd.DataFrame:
     """:func:`term_trends` of the corpus's ``n_terms`` top terms (largest summed weight), with
     every count made on the workers; only the chosen terms and per-period totals come back.
 
     With ``top_terms_to`` (a folder), the same pass over the articles writes each article's
-    ``n`` top terms there as Parquet parts (:func:`cluster_top_terms`' table).
+    ``n`` top terms there as Parquet parts (:func:`cluster_top_terms`' table); with
+    ``group_counts_to``, each term's count summed per ``by`` group (``<by>, term, count``, the
+    counts :func:`contrast_groups` compares), summed on the workers.
     Returns the same table as ``term_trends(corpus, freq=freq)``: ``TREND_COLUMNS``, periods
     from the first to the last dated one, then ``undated``.
     """
@@ -214,16 +234,23 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
     meta = pd.DataFrame({"column": pd.Series(dtype="int64"), "period": pd.Series(dtype="string"),
                          "weight": pd.Series(dtype="float64"), "n_docs": pd.Series(dtype="int64"),
                          "n_tokens": pd.Series(dtype="int64")})
-    done = [dask.delayed(_terms_part, nout=2)(p, model, n, freq) for p in corpus.to_delayed()]
+    grouped = by if group_counts_to is not None else None
+    done = [dask.delayed(_terms_part, nout=3)(p, model, n, freq, grouped) for p in corpus.to_delayed()]
     parts = dd.from_delayed([d[1] for d in done], meta=meta, verify_meta=False)
     totals = parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN)
-    if top_terms_to is None:
-        totals = client.persist(totals)
-    else:
+    written = []
+    if top_terms_to is not None:
         top = dd.from_delayed([d[0] for d in done], meta=_top_meta(), verify_meta=False)
-        written = top.to_parquet(top_terms_to, write_index=False, overwrite=True, compute=False)
-        totals, written = client.persist([totals, written])
-        wait(written)
+        written.append(top.to_parquet(top_terms_to, write_index=False, overwrite=True, compute=False))
+    if group_counts_to is not None:
+        group_meta = pd.DataFrame({"group": pd.Series(dtype="string"), "term": pd.Series(dtype="string"),
+                                   "count": pd.Series(dtype="int64")})
+        counts = dd.from_delayed([d[2] for d in done], meta=group_meta, verify_meta=False)
+        summed = counts.groupby(["group", "term"])["count"].sum(split_out=max(1, counts.npartitions))
+        written.append(summed.reset_index().rename(columns={"group": by}).to_parquet(
+            group_counts_to, write_index=False, overwrite=True, compute=False))
+    totals, *written = client.persist([totals, *written])
+    wait(written)
     terms = gather_small(dask.delayed(_trend_terms)(totals, model, n_terms), "trend terms", ledger)
     per_period = gather_small(dask.delayed(_period_totals)(totals), "period totals", ledger)
     del totals

@@ -58,6 +58,18 @@ def test_trends_pass_writes_the_same_top_terms(corpus, client, tmp_path):
     assert np.abs(written["tfidf"].to_numpy() - want["tfidf"].to_numpy()).max() < 1e-12
 
 
+def test_group_counts_sum_each_outlets_term_counts(corpus, client, tmp_path):
+    frame = dd.from_pandas(corpus.assign(outlet=["Wire", "Post", "Wire", None]), npartitions=2)
+    vocabulary, _ = helpers.cluster_vocabulary(frame, client, [])
+    helpers.cluster_term_trends(frame, vocabulary, client, [], group_counts_to=str(tmp_path / "groups"))
+    counts = pd.read_parquet(tmp_path / "groups").set_index(["outlet", "term"])["count"]
+    assert counts[("Wire", "export controls")] == 3  # twice in a, once in c
+    assert counts[("Post", "nvidia")] == 1
+    assert counts[("unknown", "rice")] == 1  # an article without an outlet counts as "unknown"
+    model = helpers.fit_term_model(corpus)
+    assert counts.sum() == model.counts.sum()
+
+
 def test_unknown_period_is_named(corpus, client):
     frame = dd.from_pandas(corpus, npartitions=1)
     vocabulary, _ = helpers.cluster_vocabulary(frame, client, [])
