@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARD_ROWS = 2000  # articles per JSONL shard: one partition each
+SHARD_ROWS = 1000  # articles per JSONL shard, one partition each: 2 at 2,000 articles, 50 at 50,000
 SAMPLE_S = 0.2  # memory sampling interval
 RESULT = "RESULT "  # prefix of the child's last line, its rows as JSON
 SHUFFLE_PREFIXES = (
@@ -295,6 +295,7 @@ def write_results(rows: list[dict], args, out: Path) -> None:
         f"load average {os.getloadavg()[0]:.2f} at the end of the run (other jobs share the machine).",
         f"Arguments: equality {args.equality}, memory {args.memory}, speed {args.speed}, "
         f"workers {args.workers}, memory limit per worker {args.memory_limit}.",
+        *([args.note] if args.note else []),
         "",
     ]
     for row in table[table["mode"] == "equality"].itertuples():
@@ -372,6 +373,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2], help="worker counts for wall time")
     parser.add_argument("--memory-limit", default="1GiB", help="per-worker memory limit of the memory runs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks", help="folder for the results")
+    parser.add_argument("--note", default="", help="a line written under the title (e.g. why this run)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
