@@ -39,8 +39,9 @@ newsdesk.overlap               source overlap (notebook 04): settings, shingles,
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.scaling               the scaling notebook's computed findings (``scaling_findings``)
 newsdesk.cluster               the pipeline on a Dask cluster (``run_pipeline_dask``): shards (read and
-                               clean), terms, stance, candidates (MinHash bands), verify (pairs),
-                               relations (evidence, stories), gather (what reaches the client), run
+                               clean), terms, stance, candidates (MinHash bands, cosine neighbours),
+                               verify (pairs), relations (evidence, stories), gather (what reaches
+                               the client), run, compare (equality with the one-process path)
 newsdesk.plots                 every figure, saved as PNG + CSV
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
 newsdesk.report                the stakeholder HTML report
