@@ -12,7 +12,6 @@ import pandas as pd
 __all__ = [
     "LEDGER_COLUMNS",
     "TEXT_COLUMNS",
-    "broadcast",
     "gather_small",
     "ledger_table",
 ]
@@ -55,8 +54,3 @@ def ledger_table(ledger: list) -> pd.DataFrame:
     """The ledger as a table ``LEDGER_COLUMNS``, in the order the results came back."""
     return pd.DataFrame(ledger, columns=LEDGER_COLUMNS)
 
-
-def broadcast(client, value):
-    """``value`` copied once to every worker (a future that tasks take as an argument); a
-    dict or list is sent whole, not scattered item by item."""
-    return client.scatter([value], broadcast=True, hash=False)[0]

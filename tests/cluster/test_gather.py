@@ -24,7 +24,3 @@ def test_gather_small_refuses_article_text(client):
         helpers.gather_small(frame, "corpus", ledger)
     assert ledger == []
 
-
-def test_broadcast_sends_a_dict_whole(client):
-    future = helpers.broadcast(client, {"a": 1, "b": 2})
-    assert future.result() == {"a": 1, "b": 2}
