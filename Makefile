@@ -57,8 +57,10 @@ nbval: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## JupyterLab on the project's environment; as root (CI, containers) it needs --allow-root.
+USER_ID ?= $(shell id -u)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(USER_ID)),--allow-root)
 
 ## Re-execute the notebooks in place (run before committing them).
 notebooks: $(STAMP)
@@ -72,4 +74,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean:
-	rm -rf $(REPORTS) .pytest_cache .ruff_cache
+	rm -rf $(REPORTS) build/screenshots .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ newsdesk.corpus                loading (notebook 01)
     dates     publication dates from metadata and text
     prefilter quick word tests that spare a line the cleaning rules it cannot match
     clean     the line cleaner and its audit rows
+    credits   credit lines and cited outlets; each article's origin and how it is known
     language  which language an article is in (py3langid)
     cache     the Parquet cache
     load      ``load_corpus``
@@ -25,32 +26,52 @@ newsdesk.corpus                loading (notebook 01)
     describe  sentences, article labels, date order and span
     summary   the loading findings (``loading_findings``, ``corpus_findings``)
 newsdesk.speakers              quotes, reported speech, the speaker of each sentence
-newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, contrast, kwic,
-                               summary (``term_findings``)
+newsdesk.terms                 TF-IDF terms (notebook 02): settings, model, trends, trend_test,
+                               contrast, kwic, summary (``term_findings``)
 newsdesk.stance                stance on export controls (notebook 03): settings, targets, rules,
                                vectors, learned, combine, aggregate, metrics, baselines, evaluate,
-                               heldout, summary
+                               heldout, gold (which gold labels apply), relevance (off-topic
+                               articles), summary
 newsdesk.overlap               source overlap (notebook 04): settings, shingles, passages,
-                               candidates, sources, entities (names and numbers), credits
-                               (credit lines, cited outlets), evidence (same-story facts per
-                               pair), pairs, stories (stories, who published first,
+                               candidates, sources, entities (names and numbers), evidence
+                               (same-story facts per pair, with the credit lines of
+                               corpus.credits), pairs, stories (stories, who published first,
                                independence weights), labelled (the hand-labelled pairs,
                                scored), findings (computed sentences), views
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.scaling               the scaling notebook's computed findings (``scaling_findings``)
-newsdesk.plots                 every figure, saved as PNG + CSV
+newsdesk.cluster               the pipeline on a Dask cluster (``run_pipeline_dask``): shards (read and
+                               clean), terms, stance, candidates (MinHash bands, cosine neighbours),
+                               verify (pairs), relations (evidence, stories), gather (what reaches
+                               the client), run, compare (equality with the one-process path)
+newsdesk.plots                 every figure, saved as PNG + CSV: settings (readable sizes), common
+                               (save, show, plain text), loading, terms, stance, overlap, scaling
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
-newsdesk.report                the stakeholder HTML report
-newsdesk.report_pages          what a page leaves out (an nbconvert preprocessor)
+newsdesk.report                the stakeholder HTML report: execute, render, write the folder
+newsdesk.report_display        tables while report notebooks run: a head, and the whole as CSV
+newsdesk.report_pages          what a page leaves out, plain headers, long tables (a preprocessor)
+newsdesk.report_links          the glossary, and links to it and between pages
+newsdesk.report_index          the index page: cards, appendix, data files, articles
+newsdesk.report_data           the report's data folder (articles, sentences, pairs)
 newsdesk.report_findings       the key findings that open the report index
 
 Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
 ``display_*``).
 """
 
+from newsdesk.cluster.candidates import *
+from newsdesk.cluster.compare import *
+from newsdesk.cluster.gather import *
+from newsdesk.cluster.relations import *
+from newsdesk.cluster.run import *
+from newsdesk.cluster.shards import *
+from newsdesk.cluster.stance import *
+from newsdesk.cluster.terms import *
+from newsdesk.cluster.verify import *
 from newsdesk.corpus.audit import *
 from newsdesk.corpus.cache import *
 from newsdesk.corpus.clean import *
+from newsdesk.corpus.credits import *
 from newsdesk.corpus.dates import *
 from newsdesk.corpus.decode import *
 from newsdesk.corpus.describe import *
@@ -63,7 +84,6 @@ from newsdesk.corpus.settings import *
 from newsdesk.corpus.summary import *
 from newsdesk.findings import *
 from newsdesk.overlap.candidates import *
-from newsdesk.overlap.credits import *
 from newsdesk.overlap.entities import *
 from newsdesk.overlap.evidence import *
 from newsdesk.overlap.findings import *
@@ -78,9 +98,19 @@ from newsdesk.overlap.views import *
 from newsdesk.parallel import *
 from newsdesk.paths import *
 from newsdesk.pipeline import *
-from newsdesk.plots import *
+from newsdesk.plots.common import *
+from newsdesk.plots.loading import *
+from newsdesk.plots.overlap import *
+from newsdesk.plots.scaling import *
+from newsdesk.plots.settings import *
+from newsdesk.plots.stance import *
+from newsdesk.plots.terms import *
 from newsdesk.report import *
+from newsdesk.report_data import *
+from newsdesk.report_display import *
 from newsdesk.report_findings import *
+from newsdesk.report_index import *
+from newsdesk.report_links import *
 from newsdesk.report_pages import *
 from newsdesk.scaling import *
 from newsdesk.speakers import *
@@ -88,9 +118,11 @@ from newsdesk.stance.aggregate import *
 from newsdesk.stance.baselines import *
 from newsdesk.stance.combine import *
 from newsdesk.stance.evaluate import *
+from newsdesk.stance.gold import *
 from newsdesk.stance.heldout import *
 from newsdesk.stance.learned import *
 from newsdesk.stance.metrics import *
+from newsdesk.stance.relevance import *
 from newsdesk.stance.rules import *
 from newsdesk.stance.settings import *
 from newsdesk.stance.summary import *
@@ -102,6 +134,7 @@ from newsdesk.terms.kwic import *
 from newsdesk.terms.model import *
 from newsdesk.terms.settings import *
 from newsdesk.terms.summary import *
+from newsdesk.terms.trend_test import *
 from newsdesk.terms.trends import *
 from newsdesk.text import *
 

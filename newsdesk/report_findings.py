@@ -13,6 +13,7 @@ from newsdesk.findings import Finding
 from newsdesk.overlap.findings import overlap_findings
 from newsdesk.overlap.pairs import overlap_pairs
 from newsdesk.stance.aggregate import article_stance, speaker_stance, stance_details
+from newsdesk.stance.relevance import off_topic_articles, on_topic
 from newsdesk.stance.summary import stance_overview_findings
 from newsdesk.terms.model import top_terms
 from newsdesk.terms.summary import policy_word_counts, term_overview_findings
@@ -39,10 +40,12 @@ def key_findings(corpus: pd.DataFrame) -> list[tuple[str, Finding]]:
     terms = term_overview_findings(top_terms(corpus, n=3), policy_word_counts(corpus), len(corpus))
     found.append((KEY_FINDING_PAGES["terms"], terms[-1]))
     details = stance_details(corpus)
-    stance = stance_overview_findings(article_stance(corpus, details), speaker_stance(details))
+    off_topic = off_topic_articles(corpus)  # left out of the stance shares, as on pages 00 and 03
+    stance = stance_overview_findings(article_stance(on_topic(corpus, off_topic), details),
+                                      speaker_stance(on_topic(details, off_topic)))
     found += [(KEY_FINDING_PAGES["stance"], f) for f in stance[:2]]
     overlap = overlap_findings(corpus, overlap_pairs(corpus))
-    found += [(KEY_FINDING_PAGES["overlap"], Finding(text)) for text in overlap[:2]]
+    found += [(KEY_FINDING_PAGES["overlap"], finding) for finding in overlap[:2]]
     return found
 
 

@@ -209,6 +209,7 @@ _SYNTH_PARAGRAPHS = (6, 16)  # paragraphs per article (uniform, inclusive)
 _SYNTH_SENTENCES = (1, 3)  # sentences per paragraph (uniform, inclusive)
 _SYNTH_COPY_SHARE = 0.05  # articles planted as near-duplicates of an earlier original
 _SYNTH_EXACT_SHARE = 0.02  # articles planted as exact copies (the loader flags them)
+_SYNTH_COPY_DELAY_DAYS = 4  # a planted copy appears 0-3 days after its original
 _SYNTH_EDIT_RATE = 0.03  # share of a near-duplicate's words replaced
 _SYNTH_UNDATED_SHARE = 0.1  # articles without a date, as in real exports
 _SYNTH_OUTLETS = 20  # made-up outlet names
@@ -365,9 +366,12 @@ def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
     for n in range(n_docs):
         headline = " ".join(next(sentences).rstrip(".!?\"”’'").split()[:12])
         text = "\n".join(" ".join(next(sentences) for _ in range(k)) for k in n_sent[n])
-        notes = ""
+        notes, day_offset, is_undated = "", int(days[n]), bool(undated[n])
         if originals and roll[n] < exact_share + copy_share:
             base = originals[int(rng.integers(len(originals)))]
+            # A copy appears with or after its original: same dating, a few days later.
+            day_offset = int(days[base]) + int(days[n]) % _SYNTH_COPY_DELAY_DAYS
+            is_undated = bool(undated[base])
             headline = rows[base]["title"]
             if roll[n] < exact_share:
                 text, notes = rows[base]["text"], f"exact copy of {rows[base]['stories_id']}"
@@ -379,8 +383,8 @@ def synthetic_export(source: pd.DataFrame, n_docs: int, seed: int = 0,
                 notes = f"near copy of {rows[base]['stories_id']}"
         else:
             originals.append(n)
-        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(days[n]))
-        date = "" if undated[n] else str(day.date())
+        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day_offset)
+        date = "" if is_undated else str(day.date())
         rows.append({"stories_id": f"s{n:06d}", "title": headline, "publish_date": date,
                      "media_name": outlets[int(rng.integers(len(outlets)))],
                      "url": f"https://example.org/{n:06d}", "text": text, "notes": notes})

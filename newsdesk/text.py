@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "entity_key",
     "spreadsheet_safe",
     "US_RE",
     "WORD_RE",
@@ -147,3 +148,17 @@ def spreadsheet_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+_POSSESSIVE_RE = re.compile(r"'s?$")
+
+
+def entity_key(phrase: str) -> str:
+    """A name as it is matched across articles: lower case, possessives and hyphenated
+    lower-case tails dropped, white space collapsed (``"Nvidia's"`` → ``"nvidia"``,
+    ``"China-based"`` → ``"china"``). Entities, cited sources and credit lines share it."""
+    words = []
+    for word in phrase.split():
+        head, _, tail = word.partition("-")
+        words.append(head if tail and tail.islower() else word)
+    return " ".join(_POSSESSIVE_RE.sub("", word) for word in " ".join(words).lower().split())

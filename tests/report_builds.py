@@ -15,7 +15,7 @@ SEEDS = ROOT / "seeds"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = ROOT / "reports" / "screenshots"
+SCREENSHOTS = ROOT / "build" / "screenshots"  # ignored by git; reports/ holds only reports
 
 SCRIPT_PAYLOAD = "<script>alert(1)</script>"
 IMG_PAYLOAD = "<img src=x onerror=alert(1)>"

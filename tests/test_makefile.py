@@ -50,3 +50,22 @@ def test_report_folders_never_leave_reports():
     for corpus in ["..", "../..", "a/..", ".", "~", "-rf"]:
         folder = helpers.report_folder(corpus, reports="reports")
         assert folder.parent == Path("reports") and folder.name not in ("", ".", "..")
+
+
+def lab_command(user_id: str | None) -> str:
+    args = ["make", "-n", "lab", f"BIN={BIN}"] + ([f"USER_ID={user_id}"] if user_id else [])
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
+    return next(line for line in done.stdout.splitlines() if "jupyter lab" in line)
+
+
+@pytest.mark.parametrize("user_id, allowed", [("0", True), ("1000", False)])
+def test_make_lab_allows_root_only_as_root(user_id, allowed):
+    command = lab_command(user_id)
+    assert "--notebook-dir=notebooks" in command
+    assert ("--allow-root" in command) is allowed
+
+
+def test_make_lab_asks_the_system_for_the_user_id():
+    import os
+
+    assert ("--allow-root" in lab_command(None)) is (os.getuid() == 0)

@@ -177,3 +177,16 @@ def test_scaling_table_orders_stages_as_the_pipeline_runs_them():
     table = helpers.scaling_table(bench)
     assert table.index.tolist() == ["load_clean", "overlap_pairs"]
     assert table.loc["overlap_pairs", 20] == 4.0
+
+
+def test_planted_copies_appear_with_or_after_their_originals(seeds):
+    export = helpers.synthetic_export(seeds, 300, seed=5, exact_share=0.1, copy_share=0.1,
+                                      paragraphs=(1, 1))
+    planted = helpers.planted_copies(export)
+    dates = export.set_index("stories_id")["publish_date"]
+    assert len(planted) > 10
+    for original, copy in zip(planted["doc_a"], planted["doc_b"], strict=True):
+        assert (dates[original] == "") == (dates[copy] == "")
+        if dates[original]:
+            delay = pd.Timestamp(dates[copy]) - pd.Timestamp(dates[original])
+            assert pd.Timedelta(0) <= delay <= pd.Timedelta(days=3)

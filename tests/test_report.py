@@ -275,12 +275,52 @@ def test_write_report_runs_findings_last_shows_it_first_and_drops_stale_pages(tm
     (out / "07_gone.html").write_text("stale page")
     index = helpers.write_report(out, [analysis, findings], title="Test report")
     assert sorted(p.name for p in out.glob("*.html")) == ["00_findings.html", "01_analysis.html",
-                                                          "index.html"]
+                                                          "glossary.html", "index.html"]
     soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
     assert [a.get_text() for a in soup.select(".report-card-body a")] == ["Findings", "Analysis"]
     assert [p.get_text() for p in soup.select(".report-card-body p")] == ["What ran first?"] * 2
     assert "written by the analysis" in (out / "00_findings.html").read_text(encoding="utf-8")
     assert soup.select_one("dd").get_text() == "5"  # the seeds, the notebooks' default corpus
+
+
+def test_executed_notebook_gets_its_data_folder_and_shows_long_tables_with_their_data(tmp_path):
+    source = parameters_notebook(tmp_path, "import pandas as pd\nprint(DATA)\n"
+                                 f"pd.DataFrame({{'n': range({helpers.TABLE_HEAD_ROWS + 5})}})")
+    cells = nbformat.read(source, as_version=4)
+    cells.cells[1].source += '\nDATA = ""'
+    nbformat.write(cells, source)
+    dest = helpers.write_executed_notebook(source, tmp_path / "run.ipynb", figures=tmp_path / "figs",
+                                           data=tmp_path / "data")
+    printed, table = nbformat.read(dest, as_version=4).cells[-1].outputs
+    assert printed.text.strip() == str(tmp_path / "data")
+    assert table["data"][helpers.TABLE_CSV_MIME].splitlines()[-1] == str(helpers.TABLE_HEAD_ROWS + 4)
+    assert table["data"]["text/html"].count("<tr") == helpers.TABLE_HEAD_ROWS + 1
+
+
+def test_index_lists_the_appendix_after_the_cards_and_never_repeats_a_thumbnail(tmp_path):
+    same, other = png_b64(40, 20, "red"), png_b64(40, 20, "blue")
+
+    def write(name: str, title: str, b64: str):
+        path = tmp_path / "nbs" / name
+        path.parent.mkdir(exist_ok=True)
+        nbformat.write(notebook([nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat is it?"),
+                                 image_cell(b64, ("key-figure",))]), path)
+        return path
+
+    paths = [write("00_findings.ipynb", "Findings", same), write("03_stance.ipynb", "Stance", same),
+             write("04_overlap.ipynb", "Overlap", same), write("05_scaling.ipynb", "Scaling", other)]
+    index = helpers.write_report(tmp_path / "report", paths, execute=False,
+                                 appendix=("05_scaling",))
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    assert [a.get_text() for a in soup.select(".report-card-body a")] == ["Findings", "Stance", "Overlap"]
+    assert [a["href"] for a in soup.select(".report-appendix a")] == ["05_scaling.html"]
+    thumbs = [img["src"] for img in soup.select(".report-thumb img")]
+    assert len(thumbs) == 1 and len(soup.select(".report-nofigure")) == 2
+    assert soup.select_one('.report-nav a[href="glossary.html"]')
+    last = BeautifulSoup((tmp_path / "report" / "04_overlap.html").read_text(encoding="utf-8"), "html.parser")
+    assert last.select_one('a[rel="next"]')["href"] == "05_scaling.html"
+    assert last.select_one('a[rel="prev"]')["href"] == "03_stance.html"
+    assert (tmp_path / "report" / "glossary.html").exists()
 
 
 # --- the Makefile --------------------------------------------------------------------------
@@ -345,7 +385,9 @@ def test_untrusted_index_states_span_and_count(untrusted):
     assert [td.get_text() for td in soup.select(".report-table tbody td:nth-child(2)")] == [
         "2025-01-28", "undated"]
     cards = soup.select(".report-card")
-    assert len(cards) == len(helpers.report_notebooks())
+    appendix = soup.select(".report-appendix li")
+    assert len(cards) + len(appendix) == len(helpers.report_notebooks())
+    assert len(appendix) == len(helpers.APPENDIX_PAGES)
     assert all(card.select_one(".report-thumb img, .report-nofigure") for card in cards)
 
 

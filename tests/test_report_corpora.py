@@ -156,3 +156,99 @@ def test_figure_data_links_resolve(reports, name):
     for page in sorted(reports[name].glob("*.html")):
         for href in lxml.html.parse(str(page)).getroot().xpath("//p[@class='report-figure-data']/a/@href"):
             assert (reports[name] / href).exists(), f"{page.name}: {href}"
+
+
+def test_the_off_topic_story_is_flagged_and_the_copy_and_paraphrase_are_not(corpora):
+    flagged = helpers.off_topic_articles(load_quietly(corpora["csv"]))["doc_id"].tolist()
+    assert "w4" in flagged
+    assert not {"w1", "w2", "w3"} & set(flagged)
+
+
+def test_the_copy_and_the_paraphrase_join_their_original_in_one_story(corpora):
+    pairs = helpers.overlap_pairs(load_quietly(corpora["csv"])).set_index(["doc_a", "doc_b"])["relation"]
+    assert pairs[("w1", "w2")] == "duplicate/syndicated copy"
+    assert pairs[("w1", "w3")] == "retelling of the same story"
+    assert pairs[("w1", "w4")] == "unrelated"
+
+
+# --- how the pages read: whole tables, plain headers, data files, glossary ------------------
+
+TRUNCATION_CELLS = {"...", "…"}  # pandas' marker of a row or column it left out
+
+
+@pytest.mark.parametrize("name", ["seeds", "csv", "html"])
+def test_no_table_is_cut_and_long_ones_link_their_whole_data(reports, name):
+    for page in sorted(reports[name].glob("[0-9][0-9]_*.html")):
+        root = lxml.html.parse(str(page)).getroot()
+        cells = [c.text_content().strip() for c in root.xpath("//table//td | //table//th")]
+        assert not TRUNCATION_CELLS.intersection(cells), page.name
+        assert "rows × " not in page_text(page), page.name
+        for note in root.xpath("//p[@class='report-table-data']"):
+            shown, rows = map(int, re.findall(r"\d+", note.text_content())[:2])
+            table = pd.read_csv(reports[name] / note.find("a").get("href"), dtype=str)
+            assert len(table) == rows > shown == helpers.TABLE_HEAD_ROWS, page.name
+
+
+@pytest.mark.parametrize("name", ["seeds", "csv"])
+def test_headers_are_plain_words(reports, name):
+    labels = helpers.load_column_labels()
+    for page in sorted(reports[name].glob("*.html")):
+        root = lxml.html.parse(str(page)).getroot()
+        heads = {th.text_content().strip() for th in root.xpath("//table/thead//th")}
+        assert not {h for h in heads if "_" in h} - set(labels.values()), page.name
+        assert "doc_id" not in heads, page.name
+
+
+@pytest.mark.parametrize("name", ["csv", "html"])
+def test_data_folder_holds_articles_sentences_and_pairs(corpora, reports, name):
+    data = reports[name] / "data"
+    read = {"dtype": str, "keep_default_na": False}
+    corpus = load_quietly(corpora[name])
+    articles = pd.read_csv(data / "articles.csv", **read)
+    assert articles["doc_id"].tolist() == sorted(corpus["doc_id"])
+    assert {"outlet", "origin", "headline", "published", "date_basis", "words", "language",
+            "duplicate_of", "stance"} <= set(articles.columns)
+    sentences = pd.read_csv(data / "sentences.csv", **read)
+    assert set(sentences["doc_id"]) <= set(corpus["doc_id"])
+    assert {"sentence", "stance", "speaker", "confidence", "reason"} <= set(sentences.columns)
+    assert sentences["stance"].isin(["favor", "against", "none"]).all()
+    pairs = pd.read_csv(data / "pairs.csv", **read)
+    n = len(corpus)
+    assert len(pairs) == n * (n - 1) // 2 and (pairs["doc_a"] < pairs["doc_b"]).all()
+    assert list(pairs[["doc_a", "doc_b"]].itertuples(index=False)) == sorted(
+        pairs[["doc_a", "doc_b"]].itertuples(index=False))
+    assert not (data / "article_stance.csv").exists()
+    for table in (articles, sentences, pairs):
+        text = table.to_numpy().ravel().tolist()
+        assert not [v for v in text if v[:1] in ("=", "+", "@") and not re.fullmatch(r"[-+]?[\d.]+", v)]
+    links = lxml.html.parse(str(reports[name] / "index.html")).getroot().xpath(
+        "//section[@class='report-data']//a/@href")
+    assert links == ["data/articles.csv", "data/sentences.csv", "data/pairs.csv"]
+
+
+@pytest.mark.parametrize("name", ["seeds", "csv", "html"])
+def test_index_thumbnails_are_distinct_and_scaling_is_an_appendix(reports, name):
+    root = lxml.html.parse(str(reports[name] / "index.html")).getroot()
+    thumbs = root.xpath("//a[@class='report-thumb']/img/@src")
+    assert thumbs and len(thumbs) == len(set(thumbs))
+    cards = root.xpath("//li[@class='report-card']//h2/a/@href")
+    assert "05_scaling.html" not in cards
+    if name == "seeds":
+        assert root.xpath("//section[@class='report-appendix']//a/@href") == ["05_scaling.html"]
+
+
+@pytest.mark.parametrize("name", ["seeds", "csv"])
+def test_pages_link_the_glossary_and_other_pages(reports, name):
+    folder = reports[name]
+    anchors = set(lxml.html.parse(str(folder / "glossary.html")).getroot().xpath("//div/@id"))
+    stems = {p.name for p in folder.glob("[0-9][0-9]_*.html")}
+    for page in sorted(folder.glob("[0-9][0-9]_*.html")):
+        root = lxml.html.parse(str(page)).getroot()
+        assert root.xpath("//nav//a[@href='glossary.html']"), page.name
+        terms = root.xpath("//a[@class='report-term']/@href")
+        assert len(terms) == len(set(terms)), f"{page.name}: a term linked twice"
+        assert {t.split("#")[1] for t in terms} <= anchors, page.name
+        assert set(root.xpath("//a[@class='report-xref']/@href")) <= stems - {page.name}, page.name
+    overlap = lxml.html.parse(str(folder / "04_source_overlap.html")).getroot()
+    assert {"glossary.html#containment", "glossary.html#jaccard"} <= set(
+        overlap.xpath("//a[@class='report-term']/@href"))

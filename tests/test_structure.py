@@ -20,9 +20,11 @@ LAYERS = [
     ("newsdesk.corpus",),
     ("newsdesk.speakers",),
     ("newsdesk.terms", "newsdesk.stance", "newsdesk.overlap"),
-    ("newsdesk.pipeline", "newsdesk.scaling"),
+    ("newsdesk.pipeline", "newsdesk.scaling", "newsdesk.cluster"),
     ("newsdesk.plots", "newsdesk.synthetic"),
-    ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings"),
+    ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings",
+     "newsdesk.report_display", "newsdesk.report_links", "newsdesk.report_index",
+     "newsdesk.report_data"),
 ]
 
 

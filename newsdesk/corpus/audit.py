@@ -33,8 +33,10 @@ def load_problems(corpus: pd.DataFrame) -> pd.DataFrame:
 
 
 def provenance_table(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Who wrote each article, where the copy came from, and how its date is known."""
-    table = corpus[["doc_id", "outlet", "origin", "headline", "published", "date_basis"]].copy()
+    """Who wrote each article, where the copy came from, and how its origin and date are known:
+    ``doc_id, outlet, origin, origin_basis, headline, published, date_basis``."""
+    columns = ["doc_id", "outlet", "origin", "origin_basis", "headline", "published", "date_basis"]
+    table = corpus[[c for c in columns if c in corpus.columns]].copy()
     table["published"] = table["published"].dt.strftime("%Y-%m-%d").fillna("")
     return table
 

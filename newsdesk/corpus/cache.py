@@ -17,14 +17,15 @@ __all__ = [
     "write_cached_corpus",
 ]
 
-_CACHE_VERSION = "2"  # bump when cleaning changes in a way the rules file does not show
+_CACHE_VERSION = "3"  # bump when cleaning changes in a way the rules file does not show
 
 
 def corpus_fingerprint(path: Path) -> str:
-    """SHA-256 over the input files' names and bytes, the cleaning rules and _CACHE_VERSION."""
+    """SHA-256 over the input files' names and bytes, the cleaning rules, the credit lines
+    (origins) and _CACHE_VERSION."""
     digest = hashlib.sha256(_CACHE_VERSION.encode())
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    for file in [*files, LEXICONS / "cleaning_rules.csv"]:
+    for file in [*files, LEXICONS / "cleaning_rules.csv", LEXICONS / "source_credits.csv"]:
         digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
 

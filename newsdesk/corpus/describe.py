@@ -37,17 +37,30 @@ def date_order(corpus: pd.DataFrame) -> list[str]:
     return table["doc_id"].astype(str).tolist()
 
 
-def doc_labels(corpus: pd.DataFrame) -> pd.Series:
-    """A short label per article, indexed by ``doc_id``: ``"000 · Bloomberg · 2025-01-28"``.
+def _known(values: pd.Series) -> pd.Series:
+    """Text values with ``unknown`` and blanks as missing."""
+    text = values.astype("string").str.strip()
+    return text.where(text.notna() & (text != "") & (text.str.lower() != "unknown"))
 
-    The outlet is used when known, otherwise the origin (wire or paper credited);
-    articles without a date say ``undated``.
+
+def doc_labels(corpus: pd.DataFrame) -> pd.Series:
+    """A short label per article, indexed by ``doc_id``: outlet and date, ``"Reuters · 2025-01-28"``.
+
+    The outlet (Media Cloud ``media_name``, a page's ``og:site_name``, ``metadata.csv``) names
+    the article. The ``doc_id`` leads the label only where it is needed: when the outlet is
+    unknown (``"000 · Bloomberg · 2025-01-28"`` then names the origin the article credits, and
+    ``"003 · 2025-01-30"`` neither), or when two articles share outlet and date. Articles
+    without a date say ``undated``; the word ``unknown`` is never shown.
     """
-    source = corpus["outlet"].where(corpus["outlet"].fillna("unknown") != "unknown",
-                                    corpus["origin"]).fillna("unknown")
-    date = corpus["published"].dt.strftime("%Y-%m-%d").fillna(UNDATED)
-    labels = corpus["doc_id"].astype(str) + " · " + source.astype(str) + " · " + date
-    return pd.Series(labels.to_numpy(), index=corpus["doc_id"].astype(str), name="label")
+    ids = corpus["doc_id"].astype(str)
+    outlet = _known(corpus["outlet"]) if "outlet" in corpus else pd.Series(pd.NA, index=corpus.index)
+    origin = _known(corpus["origin"]) if "origin" in corpus else pd.Series(pd.NA, index=corpus.index)
+    date = pd.to_datetime(corpus["published"]).dt.strftime("%Y-%m-%d").fillna(UNDATED)
+    source = outlet.fillna(origin)
+    base = (source.fillna("") + " · " + date).str.removeprefix(" · ")
+    needs_id = outlet.isna() | base.duplicated(keep=False)
+    labels = base.where(~needs_id, ids + " · " + base).astype(str)
+    return pd.Series(labels.to_numpy(), index=ids.to_numpy(), name="label")
 
 
 def corpus_span(corpus: pd.DataFrame) -> pd.DataFrame:

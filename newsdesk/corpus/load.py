@@ -13,6 +13,7 @@ import pandas as pd
 from newsdesk.corpus.audit import load_problems
 from newsdesk.corpus.cache import corpus_fingerprint, read_cached_corpus, write_cached_corpus
 from newsdesk.corpus.clean import clean_lines, line_match_key
+from newsdesk.corpus.credits import origin_with_basis
 from newsdesk.corpus.dates import date_from_text, date_offset, parse_date, slash_date_order
 from newsdesk.corpus.language import foreign_language, language_name
 from newsdesk.corpus.read import records_from_folder, records_from_table
@@ -49,11 +50,13 @@ def _build_row(record: dict, log: LoadLog) -> tuple[dict | None, list[dict]]:
     if not kept:
         log.report(name, "no article text left after cleaning (all lines are furniture)", "skipped")
         return None, audit
+    origin, origin_basis = origin_with_basis(record["raw_text"], record.get("origin") or "")
     row = {
         "doc_id": str(record["doc_id"]),
         "file": name,
         "outlet": record.get("outlet") or "unknown",
-        "origin": record.get("origin") or "unknown",
+        "origin": origin,
+        "origin_basis": origin_basis,
         "headline": headline,
         "published": published,
         "date_basis": basis,
@@ -125,18 +128,33 @@ def _is_ambiguous_slash_date(value: str) -> bool:
 
 
 def _flag_identical_texts(rows: list[dict], log: LoadLog) -> None:
-    """Mark each row whose normalised text equals an earlier row's (``duplicate_of``)."""
+    """Mark every copy of an identical normalised text (``duplicate_of``) with its original.
+
+    The original is the earliest dated row of the group; undated rows come after dated ones,
+    and input order breaks ties, so an aggregator's later copy never outranks the page it
+    copied, wherever it sits in the input.
+    """
     if len(rows) < 2:
         return  # one article has nothing to equal; its text is not hashed
-    first_by_hash: dict[str, str] = {}
-    for row in rows:
-        digest = hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest()
-        if digest in first_by_hash:
-            row["duplicate_of"] = first_by_hash[digest]
-            log.report(row["file"], f"text identical to doc_id {first_by_hash[digest]}",
+    digests = [hashlib.sha256(line_match_key(row["text"]).encode()).hexdigest() for row in rows]
+    original_of: dict[str, int] = {}
+    for position, digest in enumerate(digests):
+        best = original_of.get(digest)
+        if best is None or _original_rank(rows[position], position) < _original_rank(rows[best], best):
+            original_of[digest] = position
+    for position, (row, digest) in enumerate(zip(rows, digests, strict=True)):
+        original = original_of[digest]
+        if position != original:
+            row["duplicate_of"] = rows[original]["doc_id"]
+            log.report(row["file"], f"text identical to doc_id {row['duplicate_of']}",
                        "flagged in duplicate_of")
-        else:
-            first_by_hash[digest] = row["doc_id"]
+
+
+def _original_rank(row: dict, position: int) -> tuple[bool, pd.Timestamp, int]:
+    """Sort key of a candidate original: dated first, earliest date, then input position."""
+    published = pd.to_datetime(row.get("published"), errors="coerce")
+    undated = published is None or pd.isna(published)
+    return undated, pd.Timestamp.min if undated else published, position
 
 
 _PROGRESS_MIN_RECORDS = 2000  # loads shorter than this show no progress bar
@@ -197,9 +215,11 @@ def load_corpus(source: str | Path = "seeds", *, strict: bool = False,
     Returns
     -------
     DataFrame with one row per article, sorted by ``doc_id``, columns ``CORPUS_COLUMNS``
-    (``published`` is datetime64, ``NaT`` when unknown). ``attrs["audit"]`` holds every
-    dropped line (see :func:`cleaning_audit`) and ``attrs["problems"]`` every problem
-    reported (see :func:`load_problems`).
+    (``published`` is datetime64, ``NaT`` when unknown). ``origin`` is who first wrote the
+    story, from metadata, else the text's first credit line, else ``unknown``;
+    ``origin_basis`` says which (``metadata``, ``credit line: <matched text>``, ``none found``).
+    ``attrs["audit"]`` holds every dropped line (see :func:`cleaning_audit`) and
+    ``attrs["problems"]`` every problem reported (see :func:`load_problems`).
     """
     path = Path(source)
     if not path.exists() and not path.is_absolute() and (PROJECT_ROOT / path).exists():

@@ -215,7 +215,8 @@ def _map_columns(table: pd.DataFrame, name: str, log: LoadLog) -> pd.DataFrame |
 def _extract_html(page: str) -> dict:
     """Main text and metadata of a saved web page, with trafilatura.
 
-    Returns ``{"raw_text", "headline", "published", "outlet", "url", "date_basis"}``;
+    Returns ``{"raw_text", "headline", "published", "outlet", "origin", "url", "date_basis"}``
+    (``outlet`` from the site name, ``og:site_name``; ``origin`` from the author or byline meta);
     ``raw_text`` is empty when no main text is found. The date comes only from the page's
     own metadata (no extensive guessing from body text).
     """
@@ -231,6 +232,7 @@ def _extract_html(page: str) -> dict:
         "headline": found.get("title") or "",
         "published": date,
         "outlet": found.get("sitename") or "",
+        "origin": found.get("author") or "",
         "url": found.get("url") or "",
         "date_basis": f"page metadata: '{date}' (trafilatura)" if date else "no date in page metadata",
     }

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 CORPUS_COLUMNS = [
-    "doc_id", "file", "outlet", "origin", "headline", "published", "date_basis",
+    "doc_id", "file", "outlet", "origin", "origin_basis", "headline", "published", "date_basis",
     "language", "url", "encoding", "duplicate_of", "raw_text", "text", "n_words",
     "n_sentences",
 ]

@@ -7,6 +7,7 @@ import re
 
 __all__ = [
     "CORPUS_LANGUAGE",
+    "CREDIT_LINE_WINDOW",
     "ENGLISH_FUNCTION_SHARE",
     "ENGLISH_FUNCTION_WORDS",
     "LANGUAGE_MIN_LETTERS",
@@ -41,6 +42,10 @@ HEADLINE_WORDS = (4, 25)
 IGNORECASE_ASCII_LOOKALIKES = frozenset("\u0130\u0131\u017f\u212a")
 REPEAT_MIN_WORDS = 8  # a line this long found inside another line is a repeated dek
 TABLE_CHUNK_ROWS = 5000  # rows parsed at a time from a UTF-8 export; bounds the parser's memory
+# Credit lines open an article (wire credit, byline, dateline) or close it (republication note):
+# the origin is looked for in this many characters at each end (about 800 words), so a very long
+# page is not scanned whole (a 20 MB text took 5.6 s scanned whole).
+CREDIT_LINE_WINDOW = 5000
 # Publication dates outside this window are typos or history dates ("July 4, 1776"), not when a
 # web news article appeared; web news begins in the 1990s and pandas stores dates up to 2262.
 PUBLICATION_WINDOW = ("1990-01-01", "2099-12-31")

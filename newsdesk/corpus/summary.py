@@ -15,6 +15,7 @@ __all__ = [
     "cleaning_findings",
     "corpus_findings",
     "loading_findings",
+    "origin_findings",
 ]
 
 REPEAT_REASONS = ("repeated copy", "repeated text")  # audit reasons for text a page carried twice
@@ -74,26 +75,54 @@ def _repeats(corpus: pd.DataFrame) -> Finding:
                    f"{', '.join(parts)}{' …' if len(hits) > _MAX_LISTED else ''}.", table)
 
 
+def _origin_source(basis: str) -> str:
+    """How an origin is known, in one word group: ``metadata``, ``credit line`` or ``none found``."""
+    basis = str(basis)
+    if basis.startswith("credit line"):
+        return "credit line"
+    return "metadata" if basis == "metadata" else "none found"
+
+
 def _origins(corpus: pd.DataFrame) -> Finding:
     table = provenance_table(corpus)[["doc_id", "outlet", "origin"]].copy()
-    origin = table["origin"].fillna("unknown").astype(str)
-    rewrite = origin.str.lower().str.startswith("rewrite")
-    unknown = origin.str.lower().isin(["", "unknown"])
-    table["credit"] = ["rewrite" if r else "none" if u else "named"
-                       for r, u in zip(rewrite, unknown, strict=True)]
-    named = sorted(set(origin[~rewrite & ~unknown]))
-    n_named = int((~rewrite & ~unknown).sum())
-    parts = [f"{number_words(n_named, 'article names', 'articles name')} who wrote them"
-             + (f" ({_ids(named)})" if named else "")]
-    if rewrite.any():
-        rewrites = number_words(int(rewrite.sum()), "is an uncredited rewrite", "are uncredited rewrites")
-        parts.append(f"{rewrites} "
-                     f"({_ids(table.loc[rewrite, 'doc_id'].tolist())})")
-    parts.append(f"{number_words(int(unknown.sum()), 'article names', 'articles name')} no source")
+    table.attrs = {}  # the evidence is this table alone, not the load's audit and problems
+    table["origin"] = table["origin"].fillna("unknown").astype(str)
+    if "origin_basis" in corpus.columns:
+        table["origin_basis"] = corpus["origin_basis"].fillna("none found").astype(str).to_numpy()
+    else:  # a corpus built by hand: a named origin is taken as metadata
+        table["origin_basis"] = ["none found" if o.lower() in ("", "unknown") else "metadata"
+                                 for o in table["origin"]]
+    table["origin_from"] = table["origin_basis"].map(_origin_source)
+    table["origin_known"] = table["origin_from"] != "none found"
     outlets = table["outlet"].fillna("unknown").astype(str)
-    known = sorted(set(outlets[~outlets.str.lower().isin(["", "unknown"])]))
-    site = (f"outlets: {_ids(known)}" if known else "no article names the site it was taken from")
-    return Finding("; ".join(parts) + f"; {site}.", table)
+    table["outlet_known"] = ~outlets.str.lower().isin(["", "unknown"])
+    n_known = int(table["origin_known"].sum())
+    parts = []
+    for source, words in (("metadata", "from metadata"), ("credit line", "from a credit line in the text")):
+        names = sorted(set(table.loc[table["origin_from"] == source, "origin"]))
+        count = int((table["origin_from"] == source).sum())
+        if count:
+            parts.append(f"{count} {words} ({_ids(names)})")
+    none = table.loc[~table["origin_known"], "doc_id"].astype(str).tolist()
+    verb = "has" if n_known <= 1 else "have"
+    text = (f"{n_known} of {number_words(len(table), 'article')} {verb} a known origin"
+            + (f": {', '.join(parts)}" if parts else "")
+            + (f"; {number_words(len(none), 'article has', 'articles have')} none found ({_ids(none)})"
+               if none else "") + ".")
+    rewrite = table["origin"].str.lower().str.startswith("rewrite")
+    if rewrite.any():
+        text += (f" {number_words(int(rewrite.sum()), 'is an uncredited rewrite', 'are uncredited rewrites')}"
+                 f" ({_ids(table.loc[rewrite, 'doc_id'].tolist())}).")
+    known = sorted(set(outlets[table["outlet_known"]]))
+    unknown = int((~table["outlet_known"]).sum())
+    if not known:
+        text += " No article's outlet is known: each is an unknown outlet."
+    else:
+        text += (f" Outlets: {_ids(known)}"
+                 + (f"; {number_words(unknown, 'article has', 'articles have')} an unknown outlet." if unknown
+                    else "."))
+    return Finding(text, table, "The origin is who first wrote the story (a wire, a paper, an author); "
+                                "the outlet is the site that published this copy.")
 
 
 def _dates(corpus: pd.DataFrame) -> Finding:
@@ -117,6 +146,14 @@ def cleaning_findings(corpus: pd.DataFrame) -> list[Finding]:
     if corpus.empty:
         return [Finding("No finding: the corpus holds no article.")]
     return [_balance(corpus), _most_cleaned(corpus), _repeats(corpus)]
+
+
+def origin_findings(corpus: pd.DataFrame) -> list[Finding]:
+    """Who wrote the articles: how many have a known origin, from metadata or a credit line,
+    which have none, and which outlets are known (said once for the unknown ones)."""
+    if corpus.empty:
+        return [Finding("No finding: the corpus holds no article.")]
+    return [_origins(corpus)]
 
 
 def loading_findings(corpus: pd.DataFrame) -> list[Finding]:

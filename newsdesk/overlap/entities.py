@@ -22,12 +22,11 @@ import re
 from functools import cache
 
 from newsdesk.paths import lexicon_cache, read_lexicon_table, read_word_list
-from newsdesk.text import normalize_text
+from newsdesk.text import entity_key, normalize_text
 
 __all__ = [
     "article_entities",
     "article_numbers",
-    "entity_key",
     "number_units",
 ]
 
@@ -35,7 +34,7 @@ __all__ = [
 # with letters ("910C"); words may hold inner hyphens, apostrophes and ampersands ("AT&T").
 _CAP_WORD = r"(?:[A-Z][\w&'-]*[\w&]|[A-Z]|\d+[A-Z][\w-]*)"
 _CONNECTOR = r"(?:of|for|and|&|de|van|von|der|del|al|la)"
-_ENTITY_RE = re.compile(rf"(?<![\w&'-]){_CAP_WORD}(?:[ ](?:{_CONNECTOR}[ ])?{_CAP_WORD})*(?![\w&'-])")
+_ENTITY_RE = re.compile(rf"(?<![\w&'-]){_CAP_WORD}(?:[ ](?:{_CONNECTOR}[ ])?{_CAP_WORD})*(?![\w&'$-])")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:]['\")\]]?\s+|\n\s*|[\"'(\[]\s*)$")
 _POSSESSIVE_RE = re.compile(r"'s?$")
 _CODE_RE = re.compile(r"[A-Z].*\d|\d.*[A-Z]|^[A-Z]{2,}$|[a-z][A-Z]")  # acronym, code, or "DeepSeek"
@@ -49,17 +48,6 @@ def _entity_stopwords() -> frozenset[str]:
     words = set(read_word_list("not_names.txt")) | set(read_word_list("person_titles.txt"))
     months = {name for name in calendar.month_abbr[1:]} | {"Sept"}
     return frozenset(w.lower() for w in words | months | set(read_word_list("entity_stopwords.txt")))
-
-
-def entity_key(phrase: str) -> str:
-    """A phrase as it is matched across articles: lower case, possessives and hyphenated
-    lower-case tails dropped, white space collapsed (``"Nvidia's"`` → ``"nvidia"``,
-    ``"China-based"`` → ``"china"``)."""
-    words = []
-    for word in phrase.split():
-        head, _, tail = word.partition("-")
-        words.append(head if tail and tail.islower() else word)
-    return " ".join(_POSSESSIVE_RE.sub("", word) for word in " ".join(words).lower().split())
 
 
 def _trim(words: list[str], stop: frozenset[str]) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from newsdesk.overlap.credits import credit_rows
+from newsdesk.corpus.credits import credit_rows
 from newsdesk.overlap.entities import article_entities, article_numbers
 from newsdesk.overlap.settings import EVIDENCE_COLUMNS, FACT_MAX_DOC_SHARE, FACT_MAX_DOCS_FLOOR
 from newsdesk.paths import lexicon_cache, read_word_list
@@ -61,16 +61,31 @@ def distinctive_facts(facts: pd.DataFrame, n_docs: int | None = None,
                       floor: int = FACT_MAX_DOCS_FLOOR, share: float = FACT_MAX_DOC_SHARE) -> pd.DataFrame:
     """The facts that can tell one story from another: entities and numbers in at most
     ``max(floor, share × n_docs)`` articles (``n_docs`` defaults to the articles in ``facts``),
-    entities not in :func:`beat_entities`, and every source and unnamed source."""
+    entities not in :func:`beat_entities`, and every source and unnamed source.
+
+    When ``facts`` has a ``text`` column (the article whose text each row's article repeats,
+    see :func:`pair_evidence`), articles are counted by it, so a verbatim copy does not make
+    its original's facts look common."""
     if facts.empty:
         return facts.copy()
-    n = facts["doc_id"].nunique() if n_docs is None else n_docs
+    unit = "text" if "text" in facts.columns else "doc_id"
+    n = facts[unit].nunique() if n_docs is None else n_docs
     limit = max(floor, share * n)
-    df = facts.groupby(["kind", "key"])["doc_id"].transform("nunique")
+    df = facts.groupby(["kind", "key"])[unit].transform("nunique")
     counted = facts["kind"].isin(["entity", "number"])
     keep = ~counted | (df <= limit)
     keep &= ~((facts["kind"] == "entity") & facts["key"].isin(beat_entities()))
     return facts[keep].reset_index(drop=True)
+
+
+def _text_of(corpus: pd.DataFrame) -> pd.Series:
+    """Each article's original for counting: ``duplicate_of`` when the loader flagged it as
+    an identical text, else itself."""
+    ids = corpus["doc_id"].astype(str)
+    if "duplicate_of" not in corpus:
+        return pd.Series(ids.to_numpy(), index=ids.to_numpy())
+    original = corpus["duplicate_of"].fillna("").astype(str)
+    return pd.Series(np.where(original != "", original, ids), index=ids.to_numpy())
 
 
 def days_between(published_a, published_b) -> float:
@@ -110,7 +125,9 @@ def pair_evidence(corpus: pd.DataFrame, pairs: pd.DataFrame,
     members = corpus[corpus["doc_id"].astype(str).isin(docs)]
     if facts is None:
         facts = article_facts(members)
-    found = distinctive_facts(facts, n_docs=len(docs))
+    text_of = _text_of(members)
+    facts = facts.assign(text=facts["doc_id"].map(text_of).fillna(facts["doc_id"]))
+    found = distinctive_facts(facts, n_docs=text_of.nunique())
     by_doc: dict[tuple[str, str], set[str]] = {
         key: set(group["key"]) for key, group in found.groupby(["doc_id", "kind"], sort=True)}
     apart = pair_days_apart(members, pairs)

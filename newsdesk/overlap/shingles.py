@@ -18,6 +18,7 @@ __all__ = [
     "Token",
     "WordIds",
     "containment",
+    "cosine_terms",
     "jaccard",
     "overlap_keys",
     "overlap_tokens",
@@ -185,6 +186,12 @@ def _cosine_terms(key: str) -> list[str]:
     one-letter words and English stop words removed."""
     stop = _cosine_stop_words()
     return [t for t in _COSINE_TERM_RE.findall(_COSINE_DROP_RE.sub("", key)) if t not in stop]
+
+
+def cosine_terms(key: str) -> list[str]:
+    """The TF-IDF terms the cosine of :func:`tfidf_matrix` counts for one :func:`overlap_keys`
+    word (usually one term or none), so a step that sees one article at a time counts the same."""
+    return _cosine_terms(key)
 
 
 def tfidf_matrix(texts: list[str] | list[list[str]]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from newsdesk.overlap.credits import article_origin, credits_outlet
+from newsdesk.corpus.credits import article_origin, credits_outlet
 from newsdesk.overlap.settings import STORY_RELATIONS
 
 __all__ = [

@@ -14,7 +14,6 @@ __all__ = [
     "article_network",
     "figure_docs",
     "network_edges",
-    "plot_similarity_heatmaps",
     "similarity_long",
     "similarity_matrix",
     "story_timeline",
@@ -67,36 +66,6 @@ def similarity_long(pairs: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True)[["doc_row", "doc_col", "measure", "value"]]
     table["value"] = table["value"].round(4)
     return table
-
-
-def plot_similarity_heatmaps(long: pd.DataFrame, labels: dict[str, str] | None = None):
-    """Two heatmaps side by side: TF-IDF cosine and 5-gram containment (row in column)."""
-    import matplotlib.pyplot as plt
-
-    docs = list(dict.fromkeys(long["doc_row"]))
-    names = [labels.get(d, d) if labels else d for d in docs]
-    size = min(4 + 0.45 * len(docs), 14)
-    fig, axes = plt.subplots(1, 2, figsize=(2 * size + 1.5, size))
-    titles = {"cosine": "TF-IDF cosine", "containment": "share of row's 5-grams in column"}
-    for ax, measure in zip(axes, ("cosine", "containment"), strict=True):
-        matrix = (long[long["measure"] == measure].pivot(index="doc_row", columns="doc_col", values="value")
-                  .reindex(index=docs, columns=docs))
-        image = ax.imshow(matrix.to_numpy(dtype=float), vmin=0, vmax=1, cmap="Blues")
-        if len(docs) <= 40:
-            ax.set_xticks(range(len(docs)), names, rotation=90, fontsize=8)
-            ax.set_yticks(range(len(docs)), names, fontsize=8)
-            if len(docs) <= 12:
-                for (r, c), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
-                    if not np.isnan(value):
-                        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8,
-                                color="white" if value > 0.6 else "black")
-        else:
-            ax.set_xticks([])
-            ax.set_yticks([])
-        ax.set_title(titles[measure])
-        fig.colorbar(image, ax=ax, shrink=0.8)
-    fig.tight_layout()
-    return fig
 
 
 def article_network(pairs: pd.DataFrame, doc_ids: list[str]):

@@ -20,6 +20,7 @@ __all__ = [
     "UNCERTAIN_N",
     "CV_FOLDS",
     "ABSTAIN_BELOW",
+    "OFF_TOPIC_MAX_SIMILARITY",
     "VECTOR_FEATURE_WEIGHT",
     "RULE_FEATURE_WEIGHT",
     "MODEL_C",
@@ -87,3 +88,8 @@ MODEL_WINDOW = None  # model scores rule targets + N sentences after (R4); None:
 CHAR_NGRAMS = (2, 5)  # character n-gram lengths within words (None: none); CV-chosen
 MODEL_MEASURE_WORDS = True  # with a window, also score sentences with a loose measure word (CV: +0.09 F_avg)
 TRAIN_OFF_TARGET = True  # train on the off-target written rows too; CV F_avg 0.647 with them, 0.585 without
+# An article with no target sentence is off topic when its TF-IDF cosine to the centroid of the
+# other articles is below this: half of overlap's same-topic pair cosine (0.1), since a centroid
+# averages many articles; on-topic articles measured 0.14-0.40 (seeds, generated corpora), a
+# marathon report 0.007.
+OFF_TOPIC_MAX_SIMILARITY = 0.05

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from newsdesk.findings import Finding, number_words, quoted
+from newsdesk.stance.gold import NO_GOLD_TEXT
 
 __all__ = ["stance_findings", "stance_overview_findings"]
 
@@ -44,7 +45,7 @@ def _heldout(scores: pd.DataFrame, kinds: pd.DataFrame) -> list[Finding]:
 
 def _labelled(loao: pd.DataFrame, n_docs: int, upper_bound: bool) -> Finding:
     if loao.empty or not n_docs:
-        return Finding("No finding on labelled articles: no article of this corpus has gold labels.")
+        return Finding(NO_GOLD_TEXT)
     text = (f"On the {number_words(n_docs, 'labelled article')}, trained without the article it "
             f"labels (leave one article out), the method scores F_avg {_score(loao)}; "
             f"the interval resamples whole articles.")

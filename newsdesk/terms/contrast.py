@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.terms.model import TermModel, term_counts, term_model_for
-from newsdesk.terms.settings import Z_95
+from newsdesk.terms.settings import CONTRAST_SIDE_MIN_DOCS, Z_95
 
 __all__ = [
     "contrast_groups",
@@ -105,48 +105,68 @@ def contrast_texts(model: TermModel, texts_a: list[str], texts_b: list[str],
     return _contrast_table(model, counts_a, counts_b, prior_scale)
 
 
-def default_contrast(corpus: pd.DataFrame) -> dict:
-    """Two groups of articles worth contrasting in any corpus.
+def _split(basis: str, title: str, groups: tuple[str, list[str], str, list[str]],
+           n_credited: int, n_docs: int) -> dict:
+    label_a, ids_a, label_b, ids_b = groups
+    return {"basis": basis, "title": title, "label_a": label_a, "ids_a": ids_a,
+            "label_b": label_b, "ids_b": ids_b, "n_credited": n_credited, "n_docs": n_docs}
+
+
+def default_contrast(corpus: pd.DataFrame, min_side: int = CONTRAST_SIDE_MIN_DOCS) -> dict:
+    """Two groups of articles worth contrasting in any corpus, and which split they are.
 
     First choice: articles that credit a named origin (wire or paper) against those that do
-    not (origin ``unknown`` or ``rewrite of …``). If either side is empty: dated articles
-    published before the median date against those on or after it.
+    not (origin ``unknown`` or ``rewrite of …``), when each side holds ``min_side`` articles.
+    When (almost) no article credits an origin, or (almost) every one does, there is no
+    credited/uncredited split; the dated articles are then split at the median date instead,
+    and ``basis`` and ``title`` say so.
 
     Returns
     -------
-    ``{"basis", "label_a", "ids_a", "label_b", "ids_b"}`` with ``doc_id`` lists in corpus
-    order. When no split leaves an article on each side, ``basis`` is ``"none"`` and both
-    lists are empty (:func:`contrast_groups` then returns an empty table).
+    ``{"basis", "title", "label_a", "ids_a", "label_b", "ids_b", "n_credited", "n_docs"}``:
+    ``basis`` is ``"origin"``, ``"date"`` or ``"none"`` (no split leaves ``min_side``
+    articles on each side; both lists empty, and :func:`contrast_groups` returns an empty
+    table); ``title`` names the split for headings and findings; ``doc_id`` lists in corpus
+    order; ``n_credited`` counts the articles crediting an origin, of ``n_docs``.
     """
     origin = corpus["origin"].fillna("unknown").astype(str).str.strip().str.lower()
-    uncredited = (origin == "unknown") | origin.str.startswith("rewrite")
+    uncredited = ((origin == "unknown") | (origin == "") | origin.str.startswith("rewrite")).to_numpy()
     ids = corpus["doc_id"].astype(str)
-    if 0 < uncredited.sum() < len(corpus):
-        return {"basis": "origin", "label_a": "credited origin", "ids_a": ids[~uncredited].tolist(),
-                "label_b": "uncredited or rewrite", "ids_b": ids[uncredited].tolist()}
-    dates = corpus["published"]
-    cut = dates.dropna().sort_values().iloc[len(dates.dropna()) // 2] if dates.notna().any() else None
-    if cut is None or not (dates < cut).any():
-        return {"basis": "none", "label_a": "", "ids_a": [], "label_b": "", "ids_b": []}
-    label = cut.strftime("%Y-%m-%d")
-    return {"basis": "date", "label_a": f"before {label}", "ids_a": ids[dates < cut].tolist(),
-            "label_b": f"{label} or later", "ids_b": ids[dates >= cut].tolist()}
+    n_credited, n_docs = int((~uncredited).sum()), len(corpus)
+    if min(n_credited, n_docs - n_credited) >= min_side:
+        return _split("origin", "credited vs uncredited copy",
+                      ("credited origin", ids[~uncredited].tolist(), "uncredited or rewrite",
+                       ids[uncredited].tolist()), n_credited, n_docs)
+    dates = pd.to_datetime(corpus["published"])
+    known = dates.dropna().sort_values()
+    if len(known):
+        cut = known.iloc[len(known) // 2]
+        early, late = (dates < cut).to_numpy(), (dates >= cut).to_numpy()
+        if min(early.sum(), late.sum()) >= min_side:
+            label = cut.strftime("%Y-%m-%d")
+            return _split("date", "earlier vs later articles (no credited/uncredited split)",
+                          (f"before {label}", ids[early].tolist(), f"{label} or later",
+                           ids[late].tolist()), n_credited, n_docs)
+    return _split("none", "no split", ("", [], "", []), n_credited, n_docs)
 
 
 def describe_split(split: dict, contrast: pd.DataFrame, max_ids: int = 10) -> pd.DataFrame:
-    """The two groups of a contrast, one row each: ``group, label, n_docs, doc_ids, n_clear``.
+    """The two groups of a contrast, one row each: ``split, group, label, n_docs, doc_ids,
+    n_clear``.
 
-    ``doc_ids`` lists up to ``max_ids`` ids (then ``…``); ``n_clear`` counts the terms whose
-    z-score passes ±1.96 towards that group in ``contrast`` (from :func:`contrast_groups`).
+    ``split`` is the split's title (:func:`default_contrast`); ``doc_ids`` lists up to
+    ``max_ids`` ids (then ``…``); ``n_clear`` counts the terms whose z-score passes ±1.96
+    towards that group in ``contrast`` (from :func:`contrast_groups`).
     """
     rows = []
     for group, sign in (("a", 1), ("b", -1)):
         ids = split[f"ids_{group}"]
         shown = ", ".join(ids[:max_ids]) + (" …" if len(ids) > max_ids else "")
         clear = int((sign * contrast["z"] > Z_95).sum()) if not contrast.empty else 0
-        rows.append({"group": group, "label": split[f"label_{group}"], "n_docs": len(ids),
-                     "doc_ids": shown, "n_clear": clear})
-    return pd.DataFrame(rows, columns=["group", "label", "n_docs", "doc_ids", "n_clear"])
+        rows.append({"split": split.get("title", split.get("basis", "")), "group": group,
+                     "label": split[f"label_{group}"], "n_docs": len(ids), "doc_ids": shown,
+                     "n_clear": clear})
+    return pd.DataFrame(rows, columns=["split", "group", "label", "n_docs", "doc_ids", "n_clear"])
 
 
 def contrast_plot_data(contrast: pd.DataFrame, n_label: int = 8) -> pd.DataFrame:

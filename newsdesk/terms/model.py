@@ -282,8 +282,8 @@ def group_top_terms(corpus: pd.DataFrame, by: str = "outlet", n: int = TOP_TERMS
 def corpus_top_terms(model: TermModel, n: int = TREND_TERMS_N) -> list[str]:
     """The ``n`` terms with the largest TF-IDF weight summed over all articles.
 
-    Ties are broken alphabetically. Summed weight favours terms that are both frequent and
-    not everywhere; these are the terms :func:`term_trends` follows by default.
+    Ties are broken alphabetically. Summed weight still favours frequent terms, the topic's
+    own words included; :func:`term_trends` follows :func:`trend_terms` by default instead.
     """
     if len(model.terms) == 0:
         return []

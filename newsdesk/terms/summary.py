@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from newsdesk.corpus.describe import UNDATED, corpus_span
+from newsdesk.corpus.describe import UNDATED
 from newsdesk.findings import Finding, number_words, quoted
 from newsdesk.terms.kwic import kwic
 from newsdesk.terms.settings import (
     CONTRAST_MIN_DOCS,
     POLICY_WORDS,
-    TREND_MIN_DOCS,
-    TREND_MIN_PERIODS,
+    TREND_ALPHA,
+    TREND_MIN_PERIOD_DOCS,
     Z_95,
 )
-from newsdesk.terms.trends import trend_slopes
+from newsdesk.terms.trend_test import trend_tests
 
 __all__ = [
     "policy_word_counts",
@@ -86,8 +86,9 @@ def _policy(mentions: pd.DataFrame) -> Finding:
         text = (f"{_term(formal)} occurs {number_words(int(using[formal].sum()), 'time')}, in "
                 f"{number_words(len(using), 'article')} of {len(mentions)}: "
                 + ", ".join(f"{quoted(doc)} ({n})" for doc, n in
-                            zip(using["doc_id"], using[formal], strict=True))
-                + ".")
+                            zip(using["doc_id"].head(_MAX_LISTED), using[formal].head(_MAX_LISTED),
+                                strict=True))
+                + (f" … ({len(using)} in all)." if len(using) > _MAX_LISTED else "."))
     others = mentions[(mentions[formal] == 0)].head(_MAX_LISTED)
     named = []
     for row in others.to_dict("records"):
@@ -100,40 +101,71 @@ def _policy(mentions: pd.DataFrame) -> Finding:
                                    "in words not on the list.")
 
 
-def _time(corpus: pd.DataFrame, trends: pd.DataFrame) -> Finding:
-    span = corpus_span(corpus).iloc[0]
-    dated = trends[(trends["period"] != UNDATED) & (trends["n_docs"] > 0)]
-    periods = dated.drop_duplicates("period")[["period", "n_docs"]].reset_index(drop=True)
-    if span["n_dated"] == 0:
+def _q(q: float) -> str:
+    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+
+
+def _trend_caveat(tests: pd.DataFrame) -> str:
+    return (f"Tested only over periods holding at least {TREND_MIN_PERIOD_DOCS} articles: "
+            f"Mann–Kendall (Kendall's tau of each term's share against time) with a permutation "
+            f"p-value, Benjamini–Hochberg across the {number_words(len(tests), 'followed term')}, "
+            f"q < {TREND_ALPHA}. Shares of copied or retold stories count once per copy.")
+
+
+def _time(trends: pd.DataFrame, tests: pd.DataFrame) -> Finding:
+    dated = trends[trends["period"] != UNDATED].drop_duplicates("period")
+    periods = dated.loc[dated["n_docs"] > 0, ["period", "n_docs"]].reset_index(drop=True)
+    n_dated = int(periods["n_docs"].sum())
+    if n_dated == 0:
         return Finding("No trend: no article is dated.", periods)
-    if len(periods) < TREND_MIN_PERIODS:
-        return Finding(f"No trend: the dated articles fall in {number_words(len(periods), 'period')}; "
-                       f"a trend needs at least {TREND_MIN_PERIODS}.", periods)
-    if periods["n_docs"].max() < TREND_MIN_DOCS:
-        return Finding(f"No trend: each of the {len(periods)} dated periods holds one article, so the "
-                       f"shares compare articles, not moments of the coverage.", periods)
-    slopes = trend_slopes(trends).dropna(subset=["slope"])
-    if slopes.empty:
-        return Finding("No trend: no followed term has text in enough periods.", periods)
-    rise, fall = slopes.iloc[0], slopes.iloc[-1]
-    text = (f"Over {number_words(len(periods), 'dated period')}, "
-            f"the steepest rise among the followed terms is {_term(rise['term'])} "
-            f"(share {rise['first_share']:.4f} → {rise['last_share']:.4f}) and the steepest fall "
-            f"{_term(fall['term'])} ({fall['first_share']:.4f} → {fall['last_share']:.4f}).")
-    thin = int((periods["n_docs"] < TREND_MIN_DOCS).sum())
-    caveat = ("Least-squares slopes describe the shares; they are not a significance test"
-              + (f", and {number_words(thin, 'period')} hold a single article." if thin else "."))
-    return Finding(text, slopes.round(4), caveat)
+    evidence = tests.round(4)
+    caveat = _trend_caveat(tests)
+    if tests.empty:
+        return Finding("No trend: no term was followed over time.", periods)
+    row = tests.iloc[0]
+    if row["verdict"] == "too few articles":
+        text = (f"No trend: {number_words(n_dated, 'article is', 'articles are')} dated, too few "
+                f"for a trend test (it needs at least {int(row['min_articles'])}).")
+        return Finding(text, evidence, caveat)
+    if row["verdict"] == "too few periods":
+        text = (f"No trend: {number_words(int(row['n_periods']), 'period holds', 'periods hold')} "
+                f"enough of the {n_dated} dated articles to compare, and a trend test needs at "
+                f"least {int(row['min_periods'])}.")
+        return Finding(text, evidence, caveat)
+    moving = tests[tests["verdict"].isin(["rising", "falling"])]
+    over = f"over {number_words(int(row['n_periods']), 'period')}"
+    if moving.empty:
+        best = tests.sort_values(["q", "p", "term"], kind="stable").iloc[0]
+        text = (f"No trend: none of the {number_words(len(tests), 'followed term')} rises or falls "
+                f"clearly {over} of {n_dated} dated articles; the closest is {_term(best['term'])} "
+                f"(tau = {best['tau']:.2f}, {_q(best['q'])}).")
+        return Finding(text, evidence, caveat)
+    named = "; ".join(f"{_term(r.term)} {'rises' if r.verdict == 'rising' else 'falls'} "
+                      f"(share {r.first_share:.4f} → {r.last_share:.4f}, tau = {r.tau:.2f}, "
+                      f"{_q(r.q)})" for r in moving.itertuples())
+    rest = len(tests) - len(moving)
+    text = (f"{over.capitalize()} of {n_dated} dated articles: {named}"
+            + (f"; the other {number_words(rest, 'followed term shows', 'followed terms show')} "
+               f"no trend." if rest else "."))
+    return Finding(text, evidence, caveat)
 
 
 def _contrast(split: dict, contrast: pd.DataFrame) -> Finding:
+    n_credited, n_docs = split.get("n_credited", 0), split.get("n_docs", 0)
+    credit = {"n_credited": n_credited, "n_docs": n_docs}
+    no_credit = (f"No credited/uncredited split: {n_credited} of {n_docs} articles credit a named "
+                 f"origin.")
     if split["basis"] == "none" or contrast.empty:
-        return Finding("No finding on a contrast: no split of the articles leaves one on each side.")
+        text = ("No finding on a contrast: no split of the articles leaves enough on each side."
+                if split["basis"] == "origin" else
+                no_credit + " Nor do the dated articles split in two groups large enough to contrast.")
+        return Finding(text, pd.DataFrame([credit]))
     n_a, n_b = len(split["ids_a"]), len(split["ids_b"])
     clear = contrast[contrast["z"].abs() > Z_95].sort_values(["z", "term"])
-    basis = "who they credit" if split["basis"] == "origin" else "date (no article credits an origin)"
-    head = (f"Split by {basis}: {quoted(split['label_a'])} ({number_words(n_a, 'article')}) against "
-            f"{quoted(split['label_b'])} ({number_words(n_b, 'article')}); ")
+    head = ("Split by who they credit: " if split["basis"] == "origin" else
+            no_credit + " Split by date instead: ")
+    head += (f"{quoted(split['label_a'])} ({number_words(n_a, 'article')}) against "
+             f"{quoted(split['label_b'])} ({number_words(n_b, 'article')}); ")
     if clear.empty:
         text = head + f"no term passes |z| > {Z_95}."
     else:
@@ -141,7 +173,8 @@ def _contrast(split: dict, contrast: pd.DataFrame) -> Finding:
         text = head + f"{number_words(len(clear), 'term passes', 'terms pass')} |z| > {Z_95}: {listed}."
     caveat = (f"With {min(n_a, n_b)} articles on the smaller side, this contrast is illustrative, "
               f"not evidence." if min(n_a, n_b) < CONTRAST_MIN_DOCS else "")
-    groups = {"n_docs_a": n_a, "n_docs_b": n_b, "label_a": split["label_a"], "label_b": split["label_b"]}
+    groups = {"split": split.get("title", split["basis"]), "n_docs_a": n_a, "n_docs_b": n_b,
+              "label_a": split["label_a"], "label_b": split["label_b"], **credit}
     evidence = (clear[["term", "count_a", "count_b", "z"]].round(4).reset_index(drop=True).assign(**groups)
                 if len(clear) else pd.DataFrame([groups]))
     return Finding(text, evidence, caveat)
@@ -157,15 +190,19 @@ def term_overview_findings(top: pd.DataFrame, mentions: pd.DataFrame, n_docs: in
 
 
 def term_findings(corpus: pd.DataFrame, top: pd.DataFrame, mentions: pd.DataFrame,
-                  trends: pd.DataFrame, split: dict, contrast: pd.DataFrame) -> list[Finding]:
+                  trends: pd.DataFrame, split: dict, contrast: pd.DataFrame,
+                  tests: pd.DataFrame | None = None) -> list[Finding]:
     """The findings of the term notebook, in order: distinctive terms, each article's lead
     terms, names of the measures, movement over time, and the two-group contrast.
 
     ``top`` from :func:`top_terms`, ``mentions`` from :func:`policy_word_counts`, ``trends``
-    from :func:`term_trends`, ``split`` from :func:`default_contrast` and ``contrast`` from
-    :func:`contrast_groups`. Each says "no finding" or "no trend" when its data are thin.
+    from :func:`term_trends`, ``split`` from :func:`default_contrast`, ``contrast`` from
+    :func:`contrast_groups` and ``tests`` from :func:`trend_tests` (run on ``trends`` when not
+    given). ``trends`` may cover a subset of ``corpus`` (e.g. the articles kept on topic).
+    Each says "no finding" or "no trend" when its data are thin, and why.
     """
     if corpus.empty:
         return [Finding("No finding: the corpus holds no article.")]
-    return [*term_overview_findings(top, mentions, len(corpus)), _time(corpus, trends),
+    tests = trend_tests(trends) if tests is None else tests
+    return [*term_overview_findings(top, mentions, len(corpus)), _time(trends, tests),
             _contrast(split, contrast)]

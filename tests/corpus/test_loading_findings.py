@@ -34,7 +34,8 @@ def test_no_dated_article_is_no_finding_and_no_repeat_is_said(tmp_path):
     corpus = load(tmp_path, {"a.txt": PARA})
     found = helpers.loading_findings(corpus)
     assert found[2].text == "No page carried any of its text twice."
-    assert found[3].text.startswith("0 articles name who wrote them; 1 article names no source")
+    assert found[3].text.startswith("0 of 1 article has a known origin; 1 article has none found (a).")
+    assert found[3].text.endswith("No article's outlet is known: each is an unknown outlet.")
     assert found[4].text == "No finding on dates: no article could be dated from its metadata or text."
     overview = helpers.corpus_findings(corpus)[0].text
     assert "The corpus holds 1 article." in overview and "No finding across articles" in overview
@@ -48,10 +49,31 @@ def test_dates_and_undated_ids(tmp_path):
     found = helpers.loading_findings(corpus)
     assert found[4].text == ("2 articles can be dated, from 2025-01-27 to 2025-02-03 (8 days); "
                              "1 article stays undated (x3).")
-    assert "1 article names who wrote them (Reuters); 1 is an uncredited rewrite (x3)" in found[3].text
+    assert found[3].text.startswith("2 of 3 articles have a known origin: 2 from metadata (Reuters, "
+                                    "rewrite of x1); 1 article has none found (x2). 1 is an uncredited "
+                                    "rewrite (x3).")
+
+
+def test_origin_finding_counts_metadata_and_credit_lines(tmp_path):
+    meta = "file,outlet,origin\na.txt,Harbour Daily,Reuters\nb.txt,,\nc.txt,,\n"
+    corpus = load(tmp_path, {"metadata.csv": meta, "a.txt": PARA,
+                             "b.txt": "(Bloomberg) - " + PARA.replace("China", "Japan"),
+                             "c.txt": PARA.replace("China", "India")})
+    found = helpers.loading_findings(corpus)[3]
+    assert found.text == ("2 of 3 articles have a known origin: 1 from metadata (Reuters), 1 from a credit "
+                          "line in the text (Bloomberg); 1 article has none found (c). Outlets: Harbour "
+                          "Daily; 2 articles have an unknown outlet.")
+    assert found.evidence["origin_from"].tolist() == ["metadata", "credit line", "none found"]
 
 
 def test_empty_corpus_is_no_finding(tmp_path):
     empty = load(tmp_path, {"a.txt": PARA}).iloc[:0]
     assert [f.text for f in helpers.loading_findings(empty)] == ["No finding: the corpus holds no article."]
     assert [f.text for f in helpers.corpus_findings(empty)] == ["No finding: the corpus holds no article."]
+
+
+def test_origin_evidence_is_a_plain_table(tmp_path):
+    corpus = load(tmp_path, {"a.txt": PARA + "Advertisement\n", "b.txt": "(Reuters) - " + PARA})
+    evidence = helpers.origin_findings(corpus)[0].evidence
+    assert evidence.attrs == {}
+    assert evidence.astype(str)["origin"].tolist() == ["unknown", "Reuters"]

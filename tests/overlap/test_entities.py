@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsdesk.overlap.entities import article_entities, article_numbers, entity_key
+from newsdesk.overlap.entities import article_entities, article_numbers
+from newsdesk.text import entity_key
 
 
 def test_entity_runs_keep_of_and_split_and_and_possessives():
@@ -50,3 +51,9 @@ def test_years_days_and_small_bare_numbers_are_dropped():
 def test_bad_input_gives_nothing():
     assert article_entities("") == []
     assert article_entities("lower case only, no names at all.") == []
+
+
+def test_currency_prefixes_are_not_entities():
+    text = "TSMC said revenue rose to NT$868 billion, about US$27 billion, as Reuters reported."
+    assert article_entities(text) == ["reuters", "tsmc"]
+    assert article_numbers(text) == ["27000000000 USD", "868000000000 TWD"]

@@ -68,3 +68,17 @@ def test_copies_ignore_the_date_window_and_candidates_skip_copies():
     pairs = pd.DataFrame({"cosine": [0.9, 0.3, 0.1], "containment_ab": [0.9, 0.0, 0.0],
                           "containment_ba": [0.9, 0.0, 0.0]})
     assert story_candidates(pairs).tolist() == [False, True, False]
+
+
+def test_a_verbatim_copy_does_not_make_its_originals_facts_common():
+    # a, its verbatim copy a2 and the rewrite b share three facts; among 3 texts the limit
+    # is max(2, 5 %) = 2 articles, so counting a2 apart would drop them all as common.
+    articles = pd.DataFrame({"doc_id": ["a", "a2", "b"], "text": [A, A, B],
+                             "published": pd.to_datetime(["2025-01-01"] * 3),
+                             "duplicate_of": ["", "a", ""]})
+    pairs = pd.DataFrame({"doc_a": ["a"], "doc_b": ["b"]})
+    with_copy = pair_evidence(articles, pd.concat([pairs, pd.DataFrame({"doc_a": ["a"], "doc_b": ["a2"]})]))
+    assert with_copy.iloc[0]["shared_entities"] == "guangzhou; meranti freight solutions; rizal hakim"
+    unflagged = pair_evidence(articles.assign(duplicate_of=""),
+                              pd.concat([pairs, pd.DataFrame({"doc_a": ["a"], "doc_b": ["a2"]})]))
+    assert unflagged.iloc[0]["n_shared_entities"] == 0

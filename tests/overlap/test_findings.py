@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from newsdesk.findings import Finding
 from newsdesk.overlap.findings import overlap_findings
 from newsdesk.overlap.settings import OVERLAP_COLUMNS, RELATIONS
 
@@ -21,18 +22,35 @@ def test_findings_follow_the_tables():
     pairs = _pairs([{"doc_a": "a", "doc_b": "b", "relation": RELATIONS[0], "containment_ab": 0.9,
                      "shared_words": 40, "cosine": 0.9},
                     {"doc_a": "a", "doc_b": "c"}, {"doc_a": "b", "doc_b": "c"}])
-    found = overlap_findings(corpus, pairs)
-    assert found[0].startswith("1 pair share runs of 8") and "1 pair is duplicate" in found[0]
+    found = [f.text for f in overlap_findings(corpus, pairs)]
+    assert found[0].startswith("1 pair shares runs of 8") and "1 pair is duplicate" in found[0]
     assert "The 3 articles hold 2 independent stories: 1 story reached" in found[1]
     assert found[2].startswith("a and b: duplicate/syndicated copy")
     assert "a is the candidate original (date)" in found[2]
     assert found[3].startswith("2 pairs are the same topic only")
     repetition = pd.DataFrame({"doc_id": ["a"], "repeated_share": [0.0], "longest_repeat": [0],
                                "contains_itself_twice": [False]})
-    assert overlap_findings(corpus, pairs, repetition=repetition)[-1] == "No raw file contains itself twice."
+    last = overlap_findings(corpus, pairs, repetition=repetition)[-1]
+    assert last.text == "No raw file contains itself twice."
+    assert last.evidence["doc_id"].tolist() == ["a"]
+
+
+def test_findings_cite_the_rows_they_rest_on():
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["One.", "Two.", "Three."],
+                           "published": pd.to_datetime(["2025-01-01", "2025-01-02", None])})
+    pairs = _pairs([{"doc_a": "a", "doc_b": "b", "relation": RELATIONS[0], "containment_ab": 0.9,
+                     "shared_words": 40, "cosine": 0.9},
+                    {"doc_a": "a", "doc_b": "c"}, {"doc_a": "b", "doc_b": "c", "cosine": 0.12}])
+    verbatim, stories, pair, topic = overlap_findings(corpus, pairs)
+    assert all(isinstance(f, Finding) for f in (verbatim, stories, pair, topic))
+    assert verbatim.evidence[["doc_a", "doc_b", "shared_words"]].values.tolist() == [["a", "b", 40]]
+    assert stories.evidence["n_articles"].tolist() == [2, 1]
+    assert pair.evidence.loc[0, ["doc_a", "doc_b", "earlier"]].tolist() == ["a", "b", "a"]
+    assert topic.evidence["cosine"].tolist() == [0.15, 0.12]
+    assert "cosine 0.120–0.150" in topic.text
 
 
 def test_findings_on_a_single_article():
     corpus = pd.DataFrame({"doc_id": ["a"], "text": ["One."]})
-    expected = ["Fewer than two articles: no pairs to compare (1 article(s))."]
-    assert overlap_findings(corpus, _pairs([])) == expected
+    found = overlap_findings(corpus, _pairs([]))
+    assert [f.text for f in found] == ["No finding on overlap: with 1 article there is no pair to compare."]

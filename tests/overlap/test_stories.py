@@ -94,7 +94,7 @@ def test_story_timeline_figure_has_a_row_per_story_and_an_undated_column():
     import matplotlib.pyplot as plt
 
     from newsdesk.overlap.views import story_timeline
-    from newsdesk.plots import plot_story_timeline
+    from newsdesk.plots.overlap import plot_story_timeline
 
     fig = plot_story_timeline(story_timeline(corpus(), pairs()))
     ax = fig.axes[0]

@@ -127,32 +127,10 @@ def test_an_all_dated_corpus_still_reports_an_empty_undated_bucket():
     assert trends["n_docs"].tolist() == [1, 0]
 
 
-def test_planted_rising_term_is_found():
-    rng = np.random.default_rng(7)
-    filler = ["wafer", "foundry", "lithography", "supply", "market", "factory", "design", "memory"]
-    texts, dates = [], []
-    for month in range(1, 9):
-        for day in (3, 17):
-            words = list(rng.choice(filler, 80)) + ["tariff"] * (month * 2)
-            rng.shuffle(words)
-            texts.append(" ".join(words))
-            dates.append(f"2024-{month:02d}-{day:02d}")
-    corpus = make_corpus(texts, dates)
-    model = helpers.fit_term_model(corpus)
-    trends = helpers.term_trends(corpus, ["tariff", *filler], "M", model)
-    tariff = trends[(trends["term"] == "tariff") & (trends["period"] != "undated")]
-    assert tariff["share"].is_monotonic_increasing and len(tariff) == 8
-    slopes = helpers.trend_slopes(trends)
-    assert slopes.iloc[0]["term"] == "tariff" and slopes.iloc[0]["slope"] > 0
-    assert slopes.iloc[0]["slope"] > 5 * slopes.iloc[1:]["slope"].max()  # no other term rises like it
-    assert helpers.suggest_freq(corpus) == "M"
-
-
 def test_default_trend_terms_and_stopword_terms():
-    corpus = make_corpus(["chips chips export", "export wafers"], ["2025-01-01", "2025-01-02"])
+    corpus = make_corpus(["tariffs tariffs wafers", "wafers foundry"], ["2025-01-01", "2025-01-02"])
     trends = helpers.term_trends(corpus, freq="D", n_terms=2)
-    assert trends["term"].unique().tolist() == helpers.corpus_top_terms(
-        helpers.fit_term_model(corpus), 2)
+    assert trends["term"].unique().tolist() == helpers.trend_terms(corpus, n=2)
     with pytest.raises(ValueError, match="not a term"):
         helpers.term_trends(corpus, ["the of"])
 
@@ -195,15 +173,19 @@ def test_contrast_texts_uses_the_model_vocabulary():
     assert table[["count_a", "count_b"]].values.tolist() == [[2, 0], [0, 1]]
 
 
-def test_default_contrast_by_origin_then_by_date():
-    corpus = make_corpus(["a b", "c d", "e f"], ["2025-01-01", "2025-01-03", None],
-                         ["Reuters", "rewrite of d0", "unknown"])
+def test_default_contrast_by_origin_then_by_date_under_its_own_title():
+    corpus = make_corpus(["a b", "c d", "e f", "g h", "i j"],
+                         ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04", None],
+                         ["Reuters", "Bloomberg", "rewrite of d0", "unknown", "unknown"])
     split = helpers.default_contrast(corpus)
-    assert (split["basis"], split["ids_a"], split["ids_b"]) == ("origin", ["d0"], ["d1", "d2"])
-    corpus["origin"] = "unknown"
+    assert (split["basis"], split["ids_a"], split["ids_b"]) == ("origin", ["d0", "d1"], ["d2", "d3", "d4"])
+    assert split["title"] == "credited vs uncredited copy" and split["n_credited"] == 2
+    corpus["origin"] = ["Reuters"] + ["unknown"] * 4  # one credited article is no split
     split = helpers.default_contrast(corpus)
-    assert (split["basis"], split["ids_a"], split["ids_b"]) == ("date", ["d0"], ["d1"])
-    none = helpers.default_contrast(make_corpus(["a b"], ["2025-01-01"]))
+    assert (split["basis"], split["ids_a"], split["ids_b"]) == ("date", ["d0", "d1"], ["d2", "d3"])
+    assert "no credited/uncredited split" in split["title"] and split["n_credited"] == 1
+    assert split["label_a"] == "before 2025-01-03"
+    none = helpers.default_contrast(make_corpus(["a b", "c d"], ["2025-01-01", "2025-01-02"]))
     assert (none["basis"], none["ids_a"], none["ids_b"]) == ("none", [], [])
     assert helpers.contrast_groups(make_corpus(["a b"]), [], ["d0"]).empty
 
@@ -245,7 +227,7 @@ def test_articles_ordered_by_date_with_undated_last():
                          ["unknown", "Reuters", "Bloomberg"])
     assert helpers.date_order(corpus) == ["d2", "d1", "d0"]
     assert helpers.doc_labels(corpus).tolist() == [
-        "d0 · unknown · undated", "d1 · Reuters · 2025-01-02", "d2 · Bloomberg · 2025-01-01"]
+        "d0 · undated", "d1 · Reuters · 2025-01-02", "d2 · Bloomberg · 2025-01-01"]
 
 
 def test_corpus_span_counts_dated_and_undated():
@@ -265,7 +247,9 @@ def test_describe_split_counts_clear_terms_per_side():
     split = {"label_a": "wire", "ids_a": ["d0", "d1", "d2"], "label_b": "rest", "ids_b": ["d3"]}
     contrast = pd.DataFrame({"term": ["x", "y", "z"], "z": [2.5, 0.3, -1.97]})
     table = helpers.describe_split(split, contrast, max_ids=2)
-    assert table.values.tolist() == [["a", "wire", 3, "d0, d1 …", 1], ["b", "rest", 1, "d3", 1]]
+    assert table.values.tolist() == [["", "a", "wire", 3, "d0, d1 …", 1], ["", "b", "rest", 1, "d3", 1]]
+    split["title"] = "credited vs uncredited copy"
+    assert helpers.describe_split(split, contrast)["split"].tolist() == [split["title"]] * 2
 
 
 def test_kwic_with_no_context_width():
