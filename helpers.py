@@ -41,9 +41,10 @@ newsdesk.overlap               source overlap (notebook 04): settings, shingles,
 newsdesk.pipeline              the whole pipeline, timed, and the benchmark readers (notebook 05)
 newsdesk.scaling               the scaling notebook's computed findings (``scaling_findings``)
 newsdesk.cluster               the pipeline on a Dask cluster (``run_pipeline_dask``): shards (read and
-                               clean), terms, stance, candidates (MinHash bands, cosine neighbours),
-                               verify (pairs), relations (evidence, stories), gather (what reaches
-                               the client), run, compare (equality with the one-process path)
+                               clean), terms, trend_terms (the followed terms), stance, candidates
+                               (MinHash bands, cosine neighbours), verify (pairs), relations
+                               (evidence, stories), gather (what reaches the client), run, compare
+                               (equality with the one-process path)
 newsdesk.plots                 every figure, saved as PNG + CSV: settings (readable sizes), common
                                (save, show, plain text), loading, terms, stance, overlap, scaling
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -67,6 +68,7 @@ from newsdesk.cluster.run import *
 from newsdesk.cluster.shards import *
 from newsdesk.cluster.stance import *
 from newsdesk.cluster.terms import *
+from newsdesk.cluster.trend_terms import *
 from newsdesk.cluster.verify import *
 from newsdesk.corpus.audit import *
 from newsdesk.corpus.cache import *

@@ -1,7 +1,8 @@
 """The term model on a Dask cluster: the vocabulary and document frequencies from a distributed
 count (tree reduction), the model with its idf built on a worker and sent to every worker, each
 article's top terms and the trend counts computed where the articles are; only the article
-count, the trend terms and per-period totals come back.
+count, per-period totals, the followed terms (chosen as :func:`trend_terms` chooses them, see
+``cluster/trend_terms.py``) and their per-period counts come back.
 
 The analyzer is :func:`term_ngrams` and the weights are scikit-learn's sublinear tf × smoothed
 idf, L2-normalised per article, so the tables equal :func:`top_terms` and :func:`term_trends`.
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.cluster.gather import gather_small
+from newsdesk.cluster.trend_terms import article_periods, cluster_trend_terms
 from newsdesk.corpus.describe import UNDATED
 from newsdesk.terms.model import term_ngrams
 from newsdesk.terms.settings import PERIOD_ALIASES, TOP_TERMS_N, TREND_TERMS_N
@@ -29,7 +31,7 @@ __all__ = [
 ]
 
 TOP_TERM_COLUMNS = ["doc_id", "rank", "term", "tfidf", "doc_freq"]
-TREND_COLUMNS = ["period", "term", "share", "n_docs", "n_docs_with_term", "count", "n_tokens"]
+TREND_COLUMNS = ["period", "start", "end", "term", "share", "n_docs", "n_docs_with_term", "count", "n_tokens"]
 _REDUCE_FAN_IN = 8  # partial results merged eight at a time: a tree of depth log8(partitions)
 
 
@@ -108,31 +110,25 @@ def _top_terms_part(part: pd.DataFrame, model: dict, n: int) -> pd.DataFrame:
     return _top_rows(_weighted(part, model), model, n)
 
 
-def _period_labels(published: pd.Series, freq: str) -> pd.Series:
-    stamps = pd.to_datetime(published)
-    labels = pd.Series(UNDATED, index=published.index, dtype=object)
-    dated = stamps.notna()
-    if dated.any():
-        labels[dated] = stamps[dated].dt.to_period(freq).astype(str)
-    return labels
-
-
 def _totals_rows(weighted: list[tuple], periods: list[str], model: dict) -> pd.DataFrame:
-    """Summed weights of every term (one row per term column used) and the articles and unigram
-    tokens of each period (rows with ``column = -1``)."""
+    """Occurrences and articles of every term (one row per term column used) and the articles and
+    unigram tokens of each period (rows with ``column = -1``)."""
     unigram = model["unigram"]
-    sums = np.zeros(len(model["vocab"]))
+    sums = np.zeros(len(model["vocab"]), dtype=np.int64)
+    docs = np.zeros(len(model["vocab"]), dtype=np.int64)
     by_period: dict[str, list[int]] = {}
-    for period, (_, cols, counts, weights) in zip(periods, weighted, strict=True):
-        np.add.at(sums, cols, weights)
+    for period, (_, cols, counts, _) in zip(periods, weighted, strict=True):
+        np.add.at(sums, cols, counts)
+        np.add.at(docs, cols, 1)
         slot = by_period.setdefault(period, [0, 0])
         slot[0] += 1
         slot[1] += int(counts[unigram[cols]].sum())
-    used = np.nonzero(sums)[0]
-    terms = pd.DataFrame({"column": used, "period": "", "weight": sums[used], "n_docs": 0, "n_tokens": 0})
-    totals = pd.DataFrame([{"column": -1, "period": p, "weight": 0.0, "n_docs": v[0], "n_tokens": v[1]}
+    used = np.nonzero(docs)[0]
+    terms = pd.DataFrame({"column": used, "period": "", "count": sums[used], "n_docs": docs[used],
+                          "n_tokens": 0})
+    totals = pd.DataFrame([{"column": -1, "period": p, "count": 0, "n_docs": v[0], "n_tokens": v[1]}
                            for p, v in sorted(by_period.items())], columns=terms.columns)
-    return pd.concat([terms, totals], ignore_index=True).astype({"column": "int64", "weight": "float64",
+    return pd.concat([terms, totals], ignore_index=True).astype({"column": "int64", "count": "int64",
                                                                   "n_docs": "int64", "n_tokens": "int64"})
 
 
@@ -154,22 +150,10 @@ def _terms_part(part: pd.DataFrame, model: dict, n: int, freq: str,
     """``(top terms, totals, group counts)`` of one partition, each article analysed once;
     no group counts when ``by`` is ``None``."""
     weighted = _weighted(part, model)
-    periods = _period_labels(part["published"], freq).tolist()
+    periods = article_periods(part["published"], freq).tolist()
     groups = part[by].fillna("unknown").astype(str).tolist() if by else []
     return (_top_rows(weighted, model, n), _totals_rows(weighted, periods, model),
             _group_rows(weighted if by else [], groups, model))
-
-
-def _trend_counts_part(part: pd.DataFrame, terms: list[str], freq: str) -> pd.DataFrame:
-    """Occurrences of ``terms`` and articles holding them, per period, in one partition."""
-    periods = _period_labels(part["published"], freq).tolist()
-    rows = []
-    for period, text in zip(periods, part["text"].fillna("").astype(str), strict=True):
-        counted = Counter(term_ngrams(text))
-        rows.extend({"period": period, "term": t, "count": counted[t], "with_term": 1}
-                    for t in terms if counted.get(t))
-    return pd.DataFrame(rows, columns=["period", "term", "count", "with_term"]).astype(
-        {"count": "int64", "with_term": "int64"})
 
 
 def _top_meta() -> pd.DataFrame:
@@ -196,35 +180,61 @@ def _checked_period(freq: str) -> str:
     return alias
 
 
-def _trend_terms(totals: pd.DataFrame, model: dict, n_terms: int) -> list[str]:
-    """The ``n_terms`` terms of largest summed weight (ties alphabetical), as
-    :func:`corpus_top_terms` picks them, from the reduced totals of :func:`_totals_part`."""
-    summed = totals.reset_index()
-    summed = summed[summed["column"] >= 0]
-    weights = np.zeros(len(model["vocab"]))
-    weights[summed["column"].to_numpy(dtype=np.int64)] = summed["weight"].to_numpy()
-    order = np.lexsort((np.arange(len(weights)), -weights))
-    return [str(model["vocab"][i]) for i in order[:n_terms] if weights[i] > 0]
-
-
 def _period_totals(totals: pd.DataFrame) -> pd.DataFrame:
     summed = totals.reset_index()
     return summed[summed["column"] < 0].set_index("period")[["n_docs", "n_tokens"]]
+
+
+def _trend_table(found: pd.DataFrame, per_period: pd.DataFrame, terms: list[str], freq: str) -> pd.DataFrame:
+    """``TREND_COLUMNS`` from the chosen terms' counts per period label (``found``) and each
+    period's articles and unigram tokens: every period from the first to the last dated one
+    with its first and last day, then ``undated`` (``NaT``), terms in the order given."""
+    dated = sorted(p for p in per_period.index.astype(str) if p != UNDATED)
+    periods: list[str] = []
+    starts, ends = [], []
+    if dated:
+        stamps = pd.PeriodIndex(dated, freq=freq)
+        full = pd.period_range(stamps.min(), stamps.max(), freq=stamps.freq)
+        periods = [str(p) for p in full]
+        starts, ends = list(full.start_time.normalize()), list(full.end_time.normalize())
+    periods.append(UNDATED)
+    starts.append(pd.NaT)
+    ends.append(pd.NaT)
+    grid = pd.MultiIndex.from_product([periods, terms], names=["period", "term"])
+    found = found.astype({"period": object, "term": object}).set_index(["period", "term"])
+    cells = found.reindex(grid, fill_value=0)
+    sizes = per_period.set_axis(per_period.index.astype(str)).reindex(periods, fill_value=0)
+    n_tokens = np.repeat(sizes["n_tokens"].to_numpy(dtype=np.int64), len(terms))
+    count = cells["count"].to_numpy(dtype=np.int64)
+    share = np.divide(count, n_tokens, out=np.full(len(count), np.nan), where=n_tokens > 0)
+    return pd.DataFrame({
+        "period": np.repeat(np.array(periods, dtype=object), len(terms)),
+        "start": pd.DatetimeIndex(starts, dtype="datetime64[ns]").repeat(len(terms)),
+        "end": pd.DatetimeIndex(ends, dtype="datetime64[ns]").repeat(len(terms)),
+        "term": np.tile(np.array(terms, dtype=object), len(periods)),
+        "share": share,
+        "n_docs": np.repeat(sizes["n_docs"].to_numpy(dtype=np.int64), len(terms)),
+        "n_docs_with_term": cells["with_term"].to_numpy(dtype=np.int64),
+        "count": count,
+        "n_tokens": n_tokens,
+    }, columns=TREND_COLUMNS)
 
 
 def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
                         n_terms: int = TREND_TERMS_N, top_terms_to: str | None = None,
                         n: int = TOP_TERMS_N, group_counts_to: str | None = None,
                         by: str = "outlet") -> pd.DataFrame:
-    """:func:`term_trends` of the corpus's ``n_terms`` top terms (largest summed weight), with
-    every count made on the workers; only the chosen terms and per-period totals come back.
+    """:func:`term_trends` of the ``n_terms`` terms :func:`trend_terms` follows, with every count
+    made on the workers (see :func:`cluster_trend_terms`); only per-period totals, the
+    candidates' ranks and equalities and the chosen terms' per-period counts come back.
 
-    With ``top_terms_to`` (a folder), the same pass over the articles writes each article's
-    ``n`` top terms there as Parquet parts (:func:`cluster_top_terms`' table); with
-    ``group_counts_to``, each term's count summed per ``by`` group (``<by>, term, count``, the
-    counts :func:`contrast_groups` compares), summed on the workers.
-    Returns the same table as ``term_trends(corpus, freq=freq)``: ``TREND_COLUMNS``, periods
-    from the first to the last dated one, then ``undated``.
+    ``model`` is :func:`cluster_vocabulary`'s, of the same corpus. With ``top_terms_to`` (a
+    folder), the same pass over the articles writes each article's ``n`` top terms there as
+    Parquet parts (:func:`cluster_top_terms`' table); with ``group_counts_to``, each term's
+    count summed per ``by`` group (``<by>, term, count``, the counts :func:`contrast_groups`
+    compares), summed on the workers.
+    Returns the same table as ``term_trends(corpus, freq=freq, n_terms=n_terms)``:
+    ``TREND_COLUMNS``, periods from the first to the last dated one, then ``undated``.
     """
     import dask
     import dask.dataframe as dd
@@ -232,7 +242,7 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
 
     freq = _checked_period(freq)
     meta = pd.DataFrame({"column": pd.Series(dtype="int64"), "period": pd.Series(dtype="string"),
-                         "weight": pd.Series(dtype="float64"), "n_docs": pd.Series(dtype="int64"),
+                         "count": pd.Series(dtype="int64"), "n_docs": pd.Series(dtype="int64"),
                          "n_tokens": pd.Series(dtype="int64")})
     grouped = by if group_counts_to is not None else None
     done = [dask.delayed(_terms_part, nout=3)(p, model, n, freq, grouped) for p in corpus.to_delayed()]
@@ -251,28 +261,7 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
             group_counts_to, write_index=False, overwrite=True, compute=False))
     totals, *written = client.persist([totals, *written])
     wait(written)
-    terms = gather_small(dask.delayed(_trend_terms)(totals, model, n_terms), "trend terms", ledger)
     per_period = gather_small(dask.delayed(_period_totals)(totals), "period totals", ledger)
+    terms, found = cluster_trend_terms(corpus, totals, model, client, ledger, freq, n_terms)
     del totals
-    count_meta = pd.DataFrame({"period": pd.Series(dtype="string"), "term": pd.Series(dtype="string"),
-                               "count": pd.Series(dtype="int64"), "with_term": pd.Series(dtype="int64")})
-    found = gather_small(corpus.map_partitions(_trend_counts_part, terms, freq, meta=count_meta)
-                         .groupby(["period", "term"]).sum(split_every=_REDUCE_FAN_IN),
-                         "trend term counts", ledger)
-    dated = sorted(p for p in per_period.index if p != UNDATED)
-    periods = []
-    if dated:
-        stamps = pd.PeriodIndex(dated, freq=freq)
-        periods = [str(p) for p in pd.period_range(stamps.min(), stamps.max(), freq=freq)]
-    periods.append(UNDATED)
-    grid = pd.MultiIndex.from_product([periods, terms], names=["period", "term"])
-    found.index = found.index.set_levels([level.astype(object) for level in found.index.levels])
-    table = found.reindex(grid, fill_value=0).reset_index()
-    sizes = per_period.set_axis(per_period.index.astype(str)).reindex(periods, fill_value=0)
-    table["n_docs"] = np.repeat(sizes["n_docs"].to_numpy(), len(terms))
-    table["n_tokens"] = np.repeat(sizes["n_tokens"].to_numpy(), len(terms))
-    table["share"] = np.where(table["n_tokens"] > 0, table["count"] / table["n_tokens"].where(
-        table["n_tokens"] > 0, 1), np.nan)
-    table = table.rename(columns={"with_term": "n_docs_with_term"})
-    return table.astype({"count": "int64", "n_docs_with_term": "int64", "n_docs": "int64",
-                         "n_tokens": "int64"})[TREND_COLUMNS]
+    return _trend_table(found, per_period, terms, freq)

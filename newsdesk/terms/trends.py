@@ -22,6 +22,7 @@ from newsdesk.terms.settings import (
 from newsdesk.text import collapse_spaces
 
 __all__ = [
+    "rank_trend_terms",
     "suggest_freq",
     "term_trends",
     "topic_words",
@@ -106,6 +107,36 @@ def trend_term_table(corpus: pd.DataFrame, model: TermModel | None = None,
     share = total / tokens
     idf = model.transformer.idf_
     table = pd.DataFrame({"term": model.terms[keep], "n_docs": n_docs[keep], "count": total[keep],
+                          "share": share[keep], "idf": idf[keep], "score": (share * idf)[keep]},
+                         columns=columns)
+    table["term"] = table["term"].astype(str)
+    return table.sort_values(["score", "term"], ascending=[False, True], kind="stable"
+                             ).reset_index(drop=True)
+
+
+def rank_trend_terms(terms, count, n_docs, idf, n_tokens: int, n_articles: int,
+                     min_docs: int = TREND_TERM_MIN_DOCS,
+                     exclude: frozenset[str] | None = None) -> pd.DataFrame:
+    """:func:`trend_term_table` from per-term totals counted elsewhere (e.g. summed over the
+    partitions of a cluster), with the same rows, order and values.
+
+    ``terms`` with their ``count`` (occurrences in the corpus), ``n_docs`` (articles holding
+    them) and ``idf`` (the model's); ``n_tokens`` is the corpus's unigram tokens and
+    ``n_articles`` its articles. Candidates and ``score`` as :func:`trend_term_table`.
+    """
+    columns = ["term", "n_docs", "count", "share", "idf", "score"]
+    terms = np.asarray(terms, dtype=object)
+    if n_articles == 0 or len(terms) == 0:
+        return pd.DataFrame(columns=columns)
+    exclude = topic_words() if exclude is None else exclude
+    total = np.asarray(count, dtype=np.int64)
+    docs = np.asarray(n_docs, dtype=np.int64)
+    idf = np.asarray(idf, dtype=np.float64)
+    keep = (docs >= min(min_docs, n_articles)) & (total > 0)
+    for i in np.flatnonzero(keep):  # the topic's words, checked on the candidates only
+        keep[i] = not all(word in exclude for word in str(terms[i]).split())
+    share = total / max(int(n_tokens), 1)
+    table = pd.DataFrame({"term": terms[keep], "n_docs": docs[keep], "count": total[keep],
                           "share": share[keep], "idf": idf[keep], "score": (share * idf)[keep]},
                          columns=columns)
     table["term"] = table["term"].astype(str)

@@ -75,3 +75,25 @@ def test_unknown_period_is_named(corpus, client):
     vocabulary, _ = helpers.cluster_vocabulary(frame, client, [])
     with pytest.raises(ValueError, match="'fortnight'"):
         helpers.cluster_term_trends(frame, vocabulary, client, [], freq="fortnight")
+
+
+def test_followed_terms_are_chosen_as_one_process_chooses_them_over_several_blocks(client):
+    """A sentence of sixty words repeated in three articles gives 119 candidates counted alike in
+    every article; they tie with "zebra" and "zinc" and sort first, so the second followed term
+    is found in the third block of candidates, and every copy of the first is skipped."""
+    sentence = " ".join(f"qa{i:02d}" for i in range(60))
+    corpus = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d", "e"],
+        "text": [f"{sentence}. zebra.", f"{sentence}. zebra.", f"{sentence}. zinc.", "zebra. zinc. marathon.",
+                 "zinc. runner."],
+        "published": pd.to_datetime(["2025-01-06", "2025-02-08", "2025-03-20", None, "2025-03-01"]),
+    })
+    frame = dd.from_pandas(corpus, npartitions=3)
+    ledger = []
+    vocabulary, _ = helpers.cluster_vocabulary(frame, client, ledger)
+    trends = helpers.cluster_term_trends(frame, vocabulary, client, ledger, freq="M", n_terms=2)
+    want = helpers.term_trends(corpus, freq="M", n_terms=2)
+    assert want["term"].unique().tolist() == ["qa00", "zebra"]
+    pd.testing.assert_frame_equal(trends, want, check_dtype=False, atol=1e-12, rtol=0)
+    assert [row["what"] for row in ledger].count("trend term candidates") == 3
+    assert max(row["rows"] for row in ledger if row["what"] == "trend term candidates") == 50

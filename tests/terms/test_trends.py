@@ -137,3 +137,20 @@ def test_followed_terms_skip_the_same_phrase_counted_again():
     followed = helpers.trend_terms(corpus, n=3, min_docs=3)
     assert sum(t in followed for t in ("bites", "regime", "regime bites", "tariff", "tariff regime")) == 1
     assert {"wafer", "foundry"} <= set(followed)  # as frequent, but in other articles
+
+
+def test_ranking_from_totals_equals_the_trend_term_table():
+    texts = ["China AI chips tariffs smuggling", "China AI chips tariffs export rules",
+             "China AI chips tariffs export rules", "China AI chips smuggling export rules",
+             "China AI marathon"]
+    corpus = make_corpus(texts)
+    model = helpers.fit_term_model(corpus)
+    unigram = np.array([" " not in t for t in model.terms])
+    count = np.asarray(model.counts.sum(axis=0)).ravel()
+    n_docs = np.asarray((model.counts > 0).sum(axis=0)).ravel()
+    for min_docs in (1, 3):
+        ranked = helpers.rank_trend_terms(model.terms, count, n_docs, model.transformer.idf_,
+                                          int(count[unigram].sum()), len(corpus), min_docs)
+        pd.testing.assert_frame_equal(ranked, helpers.trend_term_table(corpus, model, min_docs),
+                                      check_dtype=False, atol=0, rtol=0)
+    assert helpers.rank_trend_terms([], [], [], [], 0, 0).empty
