@@ -128,3 +128,10 @@ if __name__ == "__main__":
     cycle = find_cycle(graph)
     print("cycle:", " -> ".join(cycle) if cycle else "none")
     sys.exit(1 if cycle else 0)
+
+
+def test_test_files_have_unique_names():
+    # pytest imports test files by basename (no packages under tests/), so two files of one
+    # name stop the whole run at collection.
+    names = sorted(path.name for path in (ROOT / "tests").rglob("test_*.py"))
+    assert sorted(set(names)) == names

@@ -91,27 +91,14 @@ def trend_term_table(corpus: pd.DataFrame, model: TermModel | None = None,
     -------
     DataFrame ``term, n_docs, count, share, idf, score``, by ``score`` (ties alphabetical).
     """
-    columns = ["term", "n_docs", "count", "share", "idf", "score"]
     model, rows = _rows(corpus, model)
     if model.vectorizer is None or len(rows) == 0:
-        return pd.DataFrame(columns=columns)
-    exclude = topic_words() if exclude is None else exclude
+        return rank_trend_terms([], [], [], [], 0, 0)
     counts = _article_counts(model, rows)
     total = np.asarray(counts.sum(axis=0)).ravel()
-    n_docs = np.bincount(counts.indices, minlength=len(model.terms))
     unigram = np.array([" " not in t for t in model.terms], dtype=bool)
-    tokens = max(int(total[unigram].sum()), 1)
-    keep = (n_docs >= min(min_docs, len(rows))) & (total > 0)
-    for i in np.flatnonzero(keep):  # the topic's words, checked on the candidates only
-        keep[i] = not all(word in exclude for word in model.terms[i].split())
-    share = total / tokens
-    idf = model.transformer.idf_
-    table = pd.DataFrame({"term": model.terms[keep], "n_docs": n_docs[keep], "count": total[keep],
-                          "share": share[keep], "idf": idf[keep], "score": (share * idf)[keep]},
-                         columns=columns)
-    table["term"] = table["term"].astype(str)
-    return table.sort_values(["score", "term"], ascending=[False, True], kind="stable"
-                             ).reset_index(drop=True)
+    return rank_trend_terms(model.terms, total, np.bincount(counts.indices, minlength=len(model.terms)),
+                            model.transformer.idf_, int(total[unigram].sum()), len(rows), min_docs, exclude)
 
 
 def rank_trend_terms(terms, count, n_docs, idf, n_tokens: int, n_articles: int,
