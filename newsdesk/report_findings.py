@@ -13,7 +13,7 @@ from newsdesk.findings import Finding
 from newsdesk.overlap.findings import overlap_findings
 from newsdesk.overlap.pairs import overlap_pairs
 from newsdesk.stance.aggregate import article_stance, speaker_stance, stance_details
-from newsdesk.stance.relevance import off_topic_articles, on_topic
+from newsdesk.stance.relevance import off_topic_articles, off_topic_findings, on_topic
 from newsdesk.stance.summary import stance_overview_findings
 from newsdesk.terms.model import top_terms
 from newsdesk.terms.summary import policy_word_counts, term_overview_findings
@@ -31,8 +31,8 @@ KEY_FINDING_PAGES = {"corpus": "01_loading", "terms": "02_term_trends",
 
 def key_findings(corpus: pd.DataFrame) -> list[tuple[str, Finding]]:
     """Five to eight findings for the index, each with the stem of its evidence page: the
-    corpus and its cleaning, what the measures are called, article sides and quoted voices,
-    and verbatim copying and stories."""
+    corpus and its cleaning, what the measures are called, the off-topic articles (when any),
+    article sides and quoted voices, and verbatim copying and stories."""
     if corpus.empty:
         return [(KEY_FINDING_PAGES["corpus"], Finding("No finding: the corpus holds no article."))]
     found = [(KEY_FINDING_PAGES["corpus"], corpus_findings(corpus)[0]),
@@ -43,6 +43,9 @@ def key_findings(corpus: pd.DataFrame) -> list[tuple[str, Finding]]:
     off_topic = off_topic_articles(corpus)  # left out of the stance shares, as on pages 00 and 03
     stance = stance_overview_findings(article_stance(on_topic(corpus, off_topic), details),
                                       speaker_stance(on_topic(details, off_topic)))
+    if not off_topic.empty:  # said beside the shares that leave them out
+        found += [(KEY_FINDING_PAGES["stance"], f) for f in off_topic_findings(
+            off_topic, len(corpus), left_out_of="the stance shares")]
     found += [(KEY_FINDING_PAGES["stance"], f) for f in stance[:2]]
     overlap = overlap_findings(corpus, overlap_pairs(corpus))
     found += [(KEY_FINDING_PAGES["overlap"], finding) for finding in overlap[:2]]

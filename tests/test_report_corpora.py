@@ -252,3 +252,11 @@ def test_pages_link_the_glossary_and_other_pages(reports, name):
     overlap = lxml.html.parse(str(folder / "04_source_overlap.html")).getroot()
     assert {"glossary.html#containment", "glossary.html#jaccard"} <= set(
         overlap.xpath("//a[@class='report-term']/@href"))
+
+
+def test_key_findings_say_which_articles_the_stance_shares_leave_out(corpora):
+    texts = [finding.text for _, finding in helpers.key_findings(load_quietly(corpora["csv"]))]
+    off_topic = [t for t in texts if " off topic: " in t]
+    assert len(off_topic) == 1 and "w4" in off_topic[0] and "left out of the stance shares" in off_topic[0]
+    shares = next(t for t in texts if t.startswith("Article stance"))
+    assert sum(int(n) for n in re.findall(r"(\d+) articles?\b", shares)) == 16  # 17 less w4

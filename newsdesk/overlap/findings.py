@@ -29,8 +29,10 @@ def _verbatim(pairs: pd.DataFrame) -> Finding:
                        f"5-gram containment passes {top:.3f} in either direction: no article is a verbatim "
                        f"copy of another.", _ranked(pairs))
     sharers = number_words(len(sharing), "pair shares", "pairs share")
+    copied = number_words(len(copies), "pair is a duplicate or syndicated copy",
+                          "pairs are duplicate or syndicated copies")
     return Finding(f"{sharers} runs of {PASSAGE_MIN_WORDS} or more words; "
-                   f"{number_words(len(copies), 'pair is', 'pairs are')} duplicate or syndicated copies "
+                   f"{copied} "
                    f"(5-gram containment up to {top:.3f}).", _ranked(sharing))
 
 

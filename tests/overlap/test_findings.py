@@ -23,7 +23,8 @@ def test_findings_follow_the_tables():
                      "shared_words": 40, "cosine": 0.9},
                     {"doc_a": "a", "doc_b": "c"}, {"doc_a": "b", "doc_b": "c"}])
     found = [f.text for f in overlap_findings(corpus, pairs)]
-    assert found[0].startswith("1 pair shares runs of 8") and "1 pair is duplicate" in found[0]
+    assert found[0].startswith("1 pair shares runs of 8")
+    assert "1 pair is a duplicate or syndicated copy (" in found[0]
     assert "The 3 articles hold 2 independent stories: 1 story reached" in found[1]
     assert found[2].startswith("a and b: duplicate/syndicated copy")
     assert "a is the candidate original (date)" in found[2]
