@@ -74,9 +74,9 @@ def article_stance_table(articles: pd.DataFrame) -> pd.DataFrame:
 def sentence_table(details: pd.DataFrame) -> pd.DataFrame:
     """Every sentence that refers to the export controls (``stance_details`` rows with
     ``mentions_target``): ``doc_id, sent_id, sentence, speaker, speaker_type, stance,
-    confidence, reason, target_rule, target_match``, by article and position."""
+    confidence, reason, rule_stance, target_rule, target_match``, by article and position."""
     columns = ["doc_id", "sent_id", "sentence", "speaker", "speaker_type", "stance", "confidence",
-               "reason", "target_rule", "target_match"]
+               "reason", "rule_stance", "target_rule", "target_match"]
     table = details.loc[details["mentions_target"].astype(bool), columns].copy()
     table["confidence"] = table["confidence"].round(_DECIMALS)
     return table.sort_values(["doc_id", "sent_id"], kind="stable").reset_index(drop=True)

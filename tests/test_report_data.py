@@ -43,11 +43,13 @@ def test_sentences_keep_only_target_sentences_by_article_and_position():
         "doc_id": ["b", "a", "a"], "sent_id": [0, 3, 1], "sentence": ["x", "y", "z"],
         "mentions_target": [True, True, False], "speaker": ["s"] * 3, "speaker_type": ["author"] * 3,
         "stance": ["favor", "against", "none"], "confidence": [0.123456, 0.5, 0.9],
-        "reason": ["r"] * 3, "target_rule": ["R1"] * 3, "target_match": ["m"] * 3})
+        "reason": ["r"] * 3, "rule_stance": ["none"] * 3, "target_rule": ["R1"] * 3,
+        "target_match": ["m"] * 3})
     table = helpers.sentence_table(details)
     assert table[["doc_id", "sent_id"]].values.tolist() == [["a", 3], ["b", 0]]
     assert table["confidence"].tolist() == [0.5, 0.1235]
-    assert {"speaker", "stance", "reason"} <= set(table.columns)
+    assert {"speaker", "speaker_type", "stance", "reason", "rule_stance", "target_match"} \
+        <= set(table.columns)
 
 
 def test_pairs_lead_with_their_relation_and_are_sorted():
