@@ -19,10 +19,9 @@ from newsdesk.overlap.settings import (
     LSH_BANDS,
     LSH_ROWS,
     RETELL_COSINE,
-    SHINGLE_SEED,
     SHINGLE_WORDS,
 )
-from newsdesk.overlap.shingles import cosine_terms, overlap_keys
+from newsdesk.overlap.shingles import cosine_terms, overlap_keys, shingle_hashes_of_ids
 
 __all__ = [
     "BAND_COLUMNS",
@@ -50,17 +49,7 @@ def shingle_hashes(keys: list[str], k: int = SHINGLE_WORDS) -> np.ndarray:
     """
     if not keys:
         return np.zeros(0, dtype=np.uint64)
-    ids = pd.util.hash_array(np.array(keys, dtype=object))
-    width = min(k, len(ids))
-    h = np.zeros(len(ids) - width + 1, dtype=np.uint64)
-    mult = np.uint64(SHINGLE_SEED)
-    with np.errstate(over="ignore"):
-        for offset in range(width):
-            h = h * mult + ids[offset:offset + len(h)]
-        h ^= h >> np.uint64(29)
-        h *= mult
-        h ^= h >> np.uint64(32)
-    return np.unique(h)
+    return shingle_hashes_of_ids(pd.util.hash_array(np.array(keys, dtype=object)), k)
 
 
 def band_keys(signatures: np.ndarray, bands: int = LSH_BANDS, rows: int = LSH_ROWS) -> np.ndarray:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from newsdesk.cluster.gather import gather_small
 from newsdesk.overlap.evidence import FACT_COLUMNS, article_facts, beat_entities
-from newsdesk.overlap.pairs import classify_relation
+from newsdesk.overlap.pairs import pair_relations
 from newsdesk.overlap.settings import (
     COPY_CONTAINMENT,
     FACT_MAX_DOC_SHARE,
@@ -86,12 +86,7 @@ def classify_part(part: pd.DataFrame) -> pd.DataFrame:
     """:func:`classify_relation` of every pair of one partition: ``OVERLAP_COLUMNS``."""
     part = part.copy()
     part[EVIDENCE_COUNTS] = part[EVIDENCE_COUNTS].fillna(0).astype("int64")
-    facts = part[[*EVIDENCE_COUNTS, "n_shared_quotes"]].sum(axis=1)
-    part["relation"] = [
-        classify_relation(*row, story_facts=int(n), days_apart=days)
-        for row, n, days in zip(part[["cosine", "containment_ab", "containment_ba", "n_shared_quotes",
-                                      "n_shared_speakers"]].itertuples(index=False),
-                                facts, part["days_apart"], strict=True)]
+    part["relation"] = pair_relations(part)
     return part[OVERLAP_COLUMNS]
 
 

@@ -19,7 +19,8 @@ from newsdesk.cluster.gather import gather_small
 from newsdesk.cluster.trend_terms import article_periods, cluster_trend_terms
 from newsdesk.corpus.describe import UNDATED
 from newsdesk.terms.model import term_ngrams
-from newsdesk.terms.settings import PERIOD_ALIASES, TOP_TERMS_N, TREND_TERMS_N
+from newsdesk.terms.settings import TOP_TERMS_N, TREND_TERMS_N
+from newsdesk.terms.trends import checked_freq
 
 __all__ = [
     "TOP_TERM_COLUMNS",
@@ -170,16 +171,6 @@ def cluster_top_terms(corpus, model, n: int = TOP_TERMS_N):
     return corpus.map_partitions(_top_terms_part, model, n, meta=_top_meta())
 
 
-def _checked_period(freq: str) -> str:
-    alias = PERIOD_ALIASES.get(freq, freq)
-    try:
-        pd.Period("2025-01-01", freq=alias)
-    except (ValueError, TypeError, AttributeError):
-        raise ValueError(f"freq {freq!r} is not a period pandas knows; "
-                         "use 'D', 'W', 'M', 'Q' or 'Y'") from None
-    return alias
-
-
 def _period_totals(totals: pd.DataFrame) -> pd.DataFrame:
     summed = totals.reset_index()
     return summed[summed["column"] < 0].set_index("period")[["n_docs", "n_tokens"]]
@@ -240,7 +231,7 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
     import dask.dataframe as dd
     from distributed import wait
 
-    freq = _checked_period(freq)
+    freq = checked_freq(freq)
     meta = pd.DataFrame({"column": pd.Series(dtype="int64"), "period": pd.Series(dtype="string"),
                          "count": pd.Series(dtype="int64"), "n_docs": pd.Series(dtype="int64"),
                          "n_tokens": pd.Series(dtype="int64")})

@@ -46,6 +46,7 @@ __all__ = [
     "classify_relation",
     "lexical_pairs",
     "overlap_pairs",
+    "pair_relations",
     "rank_pairs",
     "relation_counts",
     "relation_thresholds",
@@ -185,14 +186,19 @@ def overlap_pairs(corpus: pd.DataFrame, quotes: pd.DataFrame | None = None,
     right = table["doc_b"].map(index).to_numpy()
     table["n_shared_speakers"] = np.asarray(shared[left, right]).ravel().astype(int)
     table = _with_story_evidence(corpus, table)
+    table["relation"] = pair_relations(table)
+    return table[OVERLAP_COLUMNS]
+
+
+def pair_relations(table: pd.DataFrame) -> list[str]:
+    """:func:`classify_relation` of every row of a table of measured pairs with their
+    same-story evidence counts and ``days_apart``."""
     facts = table[["n_shared_entities", "n_shared_numbers", "n_shared_sources",
                    "n_shared_quotes"]].sum(axis=1)
-    table["relation"] = [
-        classify_relation(*row, story_facts=int(n), days_apart=days)
-        for row, n, days in zip(table[["cosine", "containment_ab", "containment_ba", "n_shared_quotes",
-                                       "n_shared_speakers"]].itertuples(index=False),
-                                facts, table["days_apart"], strict=True)]
-    return table[OVERLAP_COLUMNS]
+    return [classify_relation(*row, story_facts=int(n), days_apart=days)
+            for row, n, days in zip(table[["cosine", "containment_ab", "containment_ba", "n_shared_quotes",
+                                           "n_shared_speakers"]].itertuples(index=False),
+                                    facts, table["days_apart"], strict=True)]
 
 
 def story_candidates(pairs: pd.DataFrame) -> pd.Series:

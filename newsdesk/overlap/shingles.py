@@ -23,6 +23,7 @@ __all__ = [
     "overlap_keys",
     "overlap_tokens",
     "rowwise_dot",
+    "shingle_hashes_of_ids",
     "shingle_matrix",
     "shingle_matrix_of_ids",
     "shingles",
@@ -99,8 +100,9 @@ def containment(a: set, b: set) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
-def _shingle_hashes(ids: np.ndarray, k: int = SHINGLE_WORDS) -> np.ndarray:
-    """Unique 64-bit hashes of the k-grams of one text's word ids (uint64, ids start at 1).
+def shingle_hashes_of_ids(ids: np.ndarray, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """Unique 64-bit hashes of the k-grams of one text's word ids (uint64; a text shorter
+    than ``k`` words gives one).
 
     Word ids are combined by a polynomial in uint64 arithmetic; two different shingles
     collide with probability about 2^-64 per pair.
@@ -157,7 +159,7 @@ def shingle_matrix_of_ids(ids: list[np.ndarray], k: int = SHINGLE_WORDS):
     """:func:`shingle_matrix` of texts already numbered by :func:`word_ids`."""
     from scipy import sparse
 
-    hashes = [_shingle_hashes(doc, k) for doc in ids]
+    hashes = [shingle_hashes_of_ids(doc, k) for doc in ids]
     lengths = np.array([len(h) for h in hashes], dtype=np.int64)
     if lengths.sum() == 0:
         return sparse.csr_matrix((len(ids), 0), dtype=np.int32), hashes

@@ -22,6 +22,7 @@ from newsdesk.terms.settings import (
 from newsdesk.text import collapse_spaces
 
 __all__ = [
+    "checked_freq",
     "rank_trend_terms",
     "suggest_freq",
     "term_trends",
@@ -174,7 +175,7 @@ def _term_column(model: TermModel, term: str) -> int:
     return int(model.vectorizer.vocabulary_.get(analyzed, -1))
 
 
-def _checked_freq(freq: object) -> str:
+def checked_freq(freq: object) -> str:
     """``freq`` as a pandas period alias (``PERIOD_ALIASES`` applied); ``ValueError`` naming it
     when pandas has no such period."""
     alias = PERIOD_ALIASES.get(freq, freq) if isinstance(freq, str) else freq
@@ -218,7 +219,7 @@ def term_trends(corpus: pd.DataFrame, terms: list[str] | None = None, freq: str 
     """
     from scipy import sparse
 
-    freq = _checked_freq(freq)
+    freq = checked_freq(freq)
     model, rows = _rows(corpus, model)
     terms = trend_terms(corpus, model, n_terms) if terms is None else [str(t) for t in terms]
     columns = ["period", "start", "end", "term", "share", "n_docs", "n_docs_with_term", "count",
