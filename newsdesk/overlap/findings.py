@@ -45,9 +45,9 @@ def _stories(corpus: pd.DataFrame, pairs: pd.DataFrame) -> Finding:
     counts = story_counts(corpus, pairs).iloc[0]
     text = (f"The {number_words(counts['n_articles'], 'article')} hold "
             f"{number_words(counts['n_stories'], 'independent story', 'independent stories')}: "
-            f"{number_words(counts['n_retold_stories'], 'story', 'stories')} reached the corpus "
-            f"more than once, "
-            f"in {number_words(counts['n_articles_in_retold'], 'article')}.")
+            + (f"{number_words(counts['n_retold_stories'], 'story', 'stories')} reached the corpus "
+               f"more than once, in {number_words(counts['n_articles_in_retold'], 'article')}."
+               if counts["n_retold_stories"] else "each reached the corpus once."))
     stories = story_table(corpus, pairs)
     retold = stories[stories["n_articles"] > 1].head(_MAX_LISTED)
     if len(retold):

@@ -55,3 +55,10 @@ def test_findings_on_a_single_article():
     corpus = pd.DataFrame({"doc_id": ["a"], "text": ["One."]})
     found = overlap_findings(corpus, _pairs([]))
     assert [f.text for f in found] == ["No finding on overlap: with 1 article there is no pair to compare."]
+
+
+def test_stories_each_reached_once_say_so_plainly():
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": ["One.", "Two."],
+                           "published": pd.to_datetime(["2025-01-01", "2025-01-02"])})
+    found = [f.text for f in overlap_findings(corpus, _pairs([{"doc_a": "a", "doc_b": "b"}]))]
+    assert "The 2 articles hold 2 independent stories: each reached the corpus once." in found
