@@ -46,6 +46,9 @@ def main() -> None:
     print(f"seed sentences marked as targets: {int(details['mentions_target'].sum())} "
           f"({int(extra)} by the model alone); gold targets: {int(aligned['gold_target'].sum())}; "
           f"marked but not gold: {false_targets}\n")
+    nested = helpers.loao_scores(helpers.loao_learned(corpus, gold, target_min=None))
+    print("Leave one article out, the model-target threshold chosen on the other articles:\n")
+    print(nested[nested["metric"].isin(METRICS)].to_markdown(index=False), "\n")
     articles = helpers.article_stance(corpus, details)
     print(pd.DataFrame(articles).to_markdown(index=False))
 

@@ -24,7 +24,7 @@ def _stance_part(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(article stance, target sentences)`` of one partition of the cleaned corpus."""
     part = part.copy()
     part.attrs = {}
-    details = stance_details(part)
+    details = stance_details(part, processes=1)  # the cluster's workers are the processes
     articles = article_stance(part, sentences=details)
     target = details[details["mentions_target"].astype(bool)][TARGET_SENTENCE_COLUMNS]
     return articles, target.reset_index(drop=True)

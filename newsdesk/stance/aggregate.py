@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pandas as pd
 
 from newsdesk.parallel import map_article_chunks
 from newsdesk.speakers import attribute_sentence, corpus_speech, name_expander
 from newsdesk.stance.combine import PROBABILITY_COLUMNS, learned_stance_table
+from newsdesk.stance.learned import StanceModel, shipped_stance_model
 from newsdesk.stance.rules import clause_structure, inside_spans, match_spans, rule_stance_table
 from newsdesk.stance.settings import (
     ARTICLE_STANCE_COLUMNS,
@@ -17,6 +19,7 @@ from newsdesk.stance.settings import (
     ONE_SIDED_MIN_QUOTED,
     SPEAKER_COLUMNS,
     STANCE_BATCH_ARTICLES,
+    STANCE_PROCESSES,
     UNATTRIBUTED_RE,
 )
 from newsdesk.stance.targets import detect_targets, in_article_batches, stance_text
@@ -82,7 +85,8 @@ STANCE_SENTENCE_COLUMNS = ["doc_id", "sent_id", "sentence", "mentions_target", "
                            "speaker_type", "stance", "confidence"]
 
 
-def stance_details(corpus: pd.DataFrame, *, batch_articles: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
+def stance_details(corpus: pd.DataFrame, *, batch_articles: int = STANCE_BATCH_ARTICLES,
+                   processes: int = STANCE_PROCESSES) -> pd.DataFrame:
     """Every sentence with target detection, stance, speaker and the reason.
 
     Target detection is the rules' (codebook R1–R4) plus the sentences the learned model
@@ -94,20 +98,24 @@ def stance_details(corpus: pd.DataFrame, *, batch_articles: int = STANCE_BATCH_A
     speaker, speaker_type, attribution, stance, confidence, reason, rule_stance, p_favor,
     p_against, p_none``, one row per sentence of :func:`corpus_sentences`, in text order.
     Articles are labelled
-    ``batch_articles`` at a time so the memoised sentence steps are reused; the result does
-    not depend on it.
+    ``batch_articles`` at a time so the memoised sentence steps are reused, and on a corpus of
+    more than one batch the batches are shared out to ``processes`` worker processes, each
+    sent the fitted shipped model; the result depends on neither.
     """
+    if processes > 1 and len(corpus) > batch_articles:
+        step = partial(_stance_details_one_batch, model=shipped_stance_model())
+        return in_article_batches(step, corpus, batch_articles, processes)
     return in_article_batches(_stance_details_one_batch, corpus, batch_articles)
 
 
-def _stance_details_one_batch(corpus: pd.DataFrame) -> pd.DataFrame:
+def _stance_details_one_batch(corpus: pd.DataFrame, model: StanceModel | None = None) -> pd.DataFrame:
     columns = ["doc_id", "sent_id", "sentence", "mentions_target", "target_rule", "target_match",
                "speaker", "speaker_type", "attribution", "stance", "confidence", "reason", "rule_stance",
                *PROBABILITY_COLUMNS]
     speakers = corpus_speech(corpus).sentences
     if speakers.empty:
         return pd.DataFrame(columns=columns)
-    table = learned_stance_table(rule_stance_table(detect_targets(speakers)))
+    table = learned_stance_table(rule_stance_table(detect_targets(speakers)), model)
     texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
     expanders: dict = {}
     names, types = [], []
@@ -127,23 +135,25 @@ def _stance_details_one_batch(corpus: pd.DataFrame) -> pd.DataFrame:
     return table[columns].reset_index(drop=True)
 
 
-def stance_sentences(corpus: pd.DataFrame) -> pd.DataFrame:
+def stance_sentences(corpus: pd.DataFrame, *, processes: int = STANCE_PROCESSES) -> pd.DataFrame:
     """Stance of every sentence towards US chip export controls (public API).
 
-    The learned model labels the sentences of articles about the measures, with the rules
-    as one of its features (:func:`learned_stance_table`); it abstains (``none``) when
-    unsure. Sentences that do not refer to the measures are ``none``.
+    The rules find the sentences that name the measures and the learned model labels the
+    sentences of articles about them (:func:`learned_stance_table`); it abstains (``none``)
+    when unsure. Sentences that do not refer to the measures are ``none``. ``processes``: as
+    in :func:`stance_details`.
 
     Returns
     -------
     DataFrame ``doc_id, sent_id, sentence, mentions_target, speaker, speaker_type,
     stance, confidence``; ``stance`` in favor / against / none, ``confidence`` in [0, 1].
     """
-    return stance_details(corpus)[STANCE_SENTENCE_COLUMNS]
+    return stance_details(corpus, processes=processes)[STANCE_SENTENCE_COLUMNS]
 
 
 def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
-                   batch_articles: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
+                   batch_articles: int = STANCE_BATCH_ARTICLES,
+                   processes: int = STANCE_PROCESSES) -> pd.DataFrame:
     """Per-article counts and the article's stance, separating arguing from reporting (public API).
 
     ``net = (n_favor - n_against) / max(1, n_favor + n_against)`` counts every voice. The
@@ -151,13 +161,15 @@ def article_stance(corpus: pd.DataFrame, sentences: pd.DataFrame | None = None, 
     sentences decide when they take a side; otherwise quoted voices decide only when they
     are all on one side (at least ``ONE_SIDED_MIN_QUOTED`` sentences); an article that only
     reports, or quotes both sides, is ``none``. ``basis`` says which case applied. Pass
-    ``sentences`` (from :func:`stance_sentences`) to avoid recomputing them.
+    ``sentences`` (from :func:`stance_sentences`) to avoid recomputing them; otherwise they
+    are computed with ``processes`` worker processes (:func:`stance_details`).
 
     Returns
     -------
     DataFrame ``ARTICLE_STANCE_COLUMNS``, one row per article, in corpus order.
     """
-    table = stance_details(corpus, batch_articles=batch_articles) if sentences is None else sentences
+    table = (stance_details(corpus, batch_articles=batch_articles, processes=processes)
+             if sentences is None else sentences)
     missing = [c for c in ("doc_id", "mentions_target", "stance", "speaker_type") if c not in table.columns]
     if missing:
         raise ValueError(f"article_stance: sentences lack the columns {missing}")
@@ -246,9 +258,9 @@ def stance_sentences_dask(corpus: pd.DataFrame, client, npartitions: int | None 
     Every step of the stance model looks within one article only, so the result equals
     ``stance_sentences(corpus)`` row for row.
     """
-    return map_article_chunks(stance_sentences, corpus, client, npartitions)
+    return map_article_chunks(partial(stance_sentences, processes=1), corpus, client, npartitions)
 
 
 def article_stance_dask(corpus: pd.DataFrame, client, npartitions: int | None = None) -> pd.DataFrame:
     """:func:`article_stance` run on a Dask cluster; equals ``article_stance(corpus)``."""
-    return map_article_chunks(article_stance, corpus, client, npartitions)
+    return map_article_chunks(partial(article_stance, processes=1), corpus, client, npartitions)

@@ -13,12 +13,21 @@ from newsdesk.stance.combine import PROBABILITY_COLUMNS, learned_stance_table
 from newsdesk.stance.learned import StanceModel, fit_stance_model, load_written_stance, written_training
 from newsdesk.stance.metrics import align_gold, bootstrap_metrics, stance_metrics, target_scores
 from newsdesk.stance.rules import rule_stance_table
-from newsdesk.stance.settings import BOOTSTRAP_REPS, MODEL_WINDOW, STANCE_SEED, UNCERTAIN_N
+from newsdesk.stance.settings import (
+    BOOTSTRAP_REPS,
+    MODEL_TARGET_MIN,
+    MODEL_TARGET_MIN_GRID,
+    MODEL_WINDOW,
+    STANCE_SEED,
+    UNCERTAIN_N,
+)
 from newsdesk.stance.targets import detect_targets, measure_word, sentences_since_target, stance_text
 from newsdesk.text import split_sentences, spreadsheet_safe
 
 __all__ = [
     "KIND_ORDER",
+    "choose_target_min",
+    "gate_model_targets",
     "heldout_comparison",
     "kind_scores",
     "label_written",
@@ -122,31 +131,68 @@ def kind_scores(labelled: pd.DataFrame, predicted: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "sentences", "accuracy", "F_avg"])
 
 
-def loao_learned(corpus: pd.DataFrame, gold: pd.DataFrame,
-                 extra: pd.DataFrame | None = None) -> pd.DataFrame:
+def gate_model_targets(table: pd.DataFrame, target_min: float) -> np.ndarray:
+    """Labels of a :func:`learned_stance_table` made with ``model_target_min=0``, as if it had
+    been made with ``target_min``: a sentence only the model flags keeps its label when its
+    top probability reaches ``target_min``; other non-targets are ``none``."""
+    rule_target = table["mentions_target"].astype(bool) & table["target_rule"].ne("model")
+    model_target = table["target_rule"].eq("model") & (table["confidence"] >= target_min)
+    return np.where(rule_target | model_target, table["stance"], "none")
+
+
+def choose_target_min(gold: pd.Series, table: pd.DataFrame,
+                      grid: tuple[float, ...] = MODEL_TARGET_MIN_GRID) -> float:
+    """The ``grid`` value with the best F_avg of :func:`gate_model_targets` against ``gold``
+    (aligned row for row with ``table``); ties go to the higher, stricter value."""
+    scores = [(stance_metrics(gold, gate_model_targets(table, t))["F_avg"], t) for t in grid]
+    return max(scores)[1]
+
+
+def _scored_article(sentences: pd.DataFrame, model: StanceModel) -> pd.DataFrame:
+    """One article through the rules and ``model``, every model target kept (threshold 0)."""
+    return learned_stance_table(rule_stance_table(detect_targets(sentences)), model, model_target_min=0.0)
+
+
+def loao_learned(corpus: pd.DataFrame, gold: pd.DataFrame, extra: pd.DataFrame | None = None, *,
+                 target_min: float | None = MODEL_TARGET_MIN) -> pd.DataFrame:
     """Leave one article out for the learned model on articles with gold labels.
 
     For each gold article, a model is fitted on ``extra`` (default: :func:`written_training`,
-    what the shipped model learns from) plus the other gold articles' sentences (their unlisted sentences as
-    ``none``), then labels the held-out article through the pipeline. Returns the aligned
-    sentences of the gold articles (:func:`align_gold` columns) plus ``learned``.
+    what the shipped model learns from) plus the other gold articles' sentences (their
+    unlisted sentences as ``none``), then labels the held-out article through the pipeline
+    with ``target_min`` as the probability a sentence only the model flags needs. With
+    ``target_min=None`` that probability is chosen for each article on the other articles
+    alone (:func:`choose_target_min`, scored by a model fitted on ``extra`` only), so no label
+    of the held-out article sets it. Returns the aligned sentences of the gold articles
+    (:func:`align_gold` columns) plus ``learned`` and ``target_min``.
     """
     extra = written_training()[["sentence", "label"]] if extra is None else extra
     sentences = corpus_sentences(corpus)
     aligned = align_gold(sentences, gold)
     aligned = aligned[aligned["gold_doc"]].reset_index(drop=True)
     aligned["learned"] = "none"
-    for doc_id in sorted(aligned["doc_id"].unique()):
+    aligned["target_min"] = np.nan
+    doc_ids = sorted(aligned["doc_id"].unique())
+    untrained = None
+    if target_min is None and doc_ids:
+        written_only = fit_stance_model(extra["sentence"].tolist(), extra["label"].tolist())
+        untrained = aligned[["doc_id", "sent_id", "gold_stance"]].merge(
+            pd.concat([_scored_article(sentences[sentences["doc_id"] == d], written_only) for d in doc_ids]),
+            on=["doc_id", "sent_id"], how="left")
+    for doc_id in doc_ids:
         others = aligned[aligned["doc_id"] != doc_id]
         from_gold = others[["sentence", "gold_stance"]].rename(columns={"gold_stance": "label"})
         train = pd.concat([extra, from_gold], ignore_index=True)
         model = fit_stance_model(train["sentence"].tolist(), train["label"].tolist())
-        held = sentences[sentences["doc_id"] == doc_id]
-        table = learned_stance_table(rule_stance_table(detect_targets(held)), model)
-        labels = dict(zip(table["sent_id"], np.where(table["mentions_target"], table["stance"], "none"),
-                          strict=True))
+        threshold = target_min
+        if untrained is not None:
+            rest = untrained[untrained["doc_id"] != doc_id]
+            threshold = choose_target_min(rest["gold_stance"], rest) if len(rest) else MODEL_TARGET_MIN
+        table = _scored_article(sentences[sentences["doc_id"] == doc_id], model)
+        labels = dict(zip(table["sent_id"], gate_model_targets(table, threshold), strict=True))
         mine = aligned["doc_id"] == doc_id
         aligned.loc[mine, "learned"] = aligned.loc[mine, "sent_id"].map(labels).fillna("none")
+        aligned.loc[mine, "target_min"] = threshold
     return aligned
 
 

@@ -96,18 +96,30 @@ def stance_marker(kind: str) -> re.Pattern:
 
 
 
-def in_article_batches(func, corpus: pd.DataFrame, size: int = STANCE_BATCH_ARTICLES) -> pd.DataFrame:
-    """``func`` (articles in, one table out) over runs of ``size`` whole articles, concatenated.
+def in_article_batches(func, corpus: pd.DataFrame, size: int = STANCE_BATCH_ARTICLES,
+                       processes: int = 1) -> pd.DataFrame:
+    """``func`` (articles in, one table out) over runs of ``size`` whole articles, concatenated
+    in corpus order.
 
     Equals ``func(corpus)`` when ``func`` looks within one article at a time, as every stance
-    step does; the memoised sentence steps are then reused before the cache moves on.
+    step does; the memoised sentence steps are then reused before the cache moves on. With
+    ``processes`` above 1 and more than one run, the runs are shared out to that many worker
+    processes (joblib's loky backend); ``func`` must then be picklable (a module-level function
+    or a ``functools.partial`` of one), and the result is the same.
     """
     if size < 1:
         raise ValueError(f"size must be a positive number of articles, not {size!r}")
+    if processes < 1:
+        raise ValueError(f"processes must be a positive number, not {processes!r}")
     if len(corpus) <= size:
         return func(corpus)
-    return pd.concat([func(corpus.iloc[lo:lo + size]) for lo in range(0, len(corpus), size)],
-                     ignore_index=True)
+    runs = [corpus.iloc[lo:lo + size] for lo in range(0, len(corpus), size)]
+    if processes == 1:
+        return pd.concat([func(run) for run in runs], ignore_index=True)
+    from joblib import Parallel, delayed
+
+    tables = Parallel(n_jobs=min(processes, len(runs)), backend="loky")(delayed(func)(run) for run in runs)
+    return pd.concat(tables, ignore_index=True)
 
 
 @lru_cache(maxsize=STANCE_TEXT_CACHE)

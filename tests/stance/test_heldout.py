@@ -21,3 +21,28 @@ def test_written_rule_targets_by_hand():
     assert out["since_target"].tolist() == [0, 2, 0, np.inf]
     assert out["measure_word"].tolist() == ["", "exporters", "export", "banned"]
     assert out["rule_stance"].iloc[3] == "none"
+
+
+def _model_table() -> pd.DataFrame:
+    """Four sentences: a rule target, two the model alone flags (sure and unsure), one neither."""
+    return pd.DataFrame({"mentions_target": [True, True, True, False],
+                         "target_rule": ["R1", "model", "model", ""],
+                         "stance": ["favor", "against", "favor", "none"],
+                         "confidence": [0.5, 0.95, 0.55, 0.9]})
+
+
+def test_gate_model_targets_keeps_rule_targets_and_sure_model_targets():
+    table = _model_table()
+    assert helpers.gate_model_targets(table, 0.4).tolist() == ["favor", "against", "favor", "none"]
+    assert helpers.gate_model_targets(table, 0.6).tolist() == ["favor", "against", "none", "none"]
+    assert helpers.gate_model_targets(table, 1.01).tolist() == ["favor", "none", "none", "none"]
+
+
+def test_choose_target_min_picks_best_and_ties_to_the_stricter():
+    table = _model_table()
+    # the unsure model target is wrong, the sure one right: 0.6-0.9 all score best
+    gold = pd.Series(["favor", "against", "none", "none"])
+    assert helpers.choose_target_min(gold, table, (0.4, 0.6, 0.9, 1.01)) == 0.9
+    # both model targets wrong: only rule targets
+    gold = pd.Series(["favor", "none", "none", "none"])
+    assert helpers.choose_target_min(gold, table, (0.4, 0.6, 1.01)) == 1.01

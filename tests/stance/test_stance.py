@@ -288,9 +288,20 @@ def test_target_prefilter_finds_every_span_the_patterns_find():
 def test_stance_in_batches_equals_one_batch():
     corpus = helpers.load_corpus("seeds")
     whole_details, whole_articles = helpers.stance_details(corpus), helpers.article_stance(corpus)
-    # three batches of the five seeds
-    pd.testing.assert_frame_equal(helpers.stance_details(corpus, batch_articles=2), whole_details)
-    pd.testing.assert_frame_equal(helpers.article_stance(corpus, batch_articles=2), whole_articles)
+    # three batches of the five seeds, in this process and shared out to two worker processes
+    for processes in (1, 2):
+        pd.testing.assert_frame_equal(
+            helpers.stance_details(corpus, batch_articles=2, processes=processes), whole_details)
+        pd.testing.assert_frame_equal(
+            helpers.article_stance(corpus, batch_articles=2, processes=processes), whole_articles)
+
+
+def test_in_article_batches_rejects_bad_sizes():
+    corpus = pd.DataFrame({"doc_id": ["a", "b"]})
+    with pytest.raises(ValueError, match="processes must be a positive number"):
+        helpers.in_article_batches(len, corpus, 1, processes=0)
+    with pytest.raises(ValueError, match="size must be a positive number"):
+        helpers.in_article_batches(len, corpus, 0)
 
 
 def test_speaker_stance_weights_count_a_copied_story_once():
