@@ -44,7 +44,8 @@ newsdesk.cluster               the pipeline on a Dask cluster (``run_pipeline_da
                                clean), terms, trend_terms (the followed terms), stance, candidates
                                (MinHash bands, cosine neighbours), verify (pairs), relations
                                (evidence, stories), gather (what reaches the client), run, compare
-                               (equality with the one-process path)
+                               (equality with the one-process path),
+                               benchmark (the recorded cluster benchmark, notebook 05)
 newsdesk.plots                 every figure, saved as PNG + CSV: settings (readable sizes), common
                                (save, show, plain text), loading, terms, stance, overlap, scaling
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -60,6 +61,7 @@ Every function is pure unless its name says it writes or shows (``save_*``, ``wr
 ``display_*``).
 """
 
+from newsdesk.cluster.benchmark import *
 from newsdesk.cluster.candidates import *
 from newsdesk.cluster.compare import *
 from newsdesk.cluster.gather import *

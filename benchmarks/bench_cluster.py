@@ -14,12 +14,14 @@ Three parts, each size in its own subprocess so its memory is its own:
   the bytes the workers spilled to disk are read at the end.
 - ``--speed N ...``: wall time of ``run_pipeline_dask`` on each of ``--workers`` worker counts
   (no memory limit), step by step, with the share of worker time spent in shuffle tasks
-  (``distributed.get_task_stream``); beside it ``load_corpus`` + ``run_pipeline`` in one process
-  and a bare single-threaded ``TfidfVectorizer(ngram_range=(1, 2))`` on the same clean text.
+  (``distributed.get_task_stream``); beside it ``load_corpus`` + ``run_pipeline`` without a
+  cluster (its stance step on two processes) and a bare single-threaded
+  ``TfidfVectorizer(ngram_range=(1, 2))`` on the same clean text.
 
 Corpora are ``helpers.synthetic_export(seeds, n, seed=20250127 + n)``, as in bench_pipeline.py,
-written as JSONL shards of ``SHARD_ROWS`` articles. Writes ``benchmarks/cluster_results.md`` and
-``benchmarks/cluster_results.csv`` (or ``--out``). Prints one progress line per step.
+written as JSONL shards of ``SHARD_ROWS`` articles. Writes ``cluster_results.md`` and
+``cluster_results.csv`` into ``--out`` (one folder per recorded run under ``benchmarks/cluster/``,
+which notebook 05 reads). Prints one progress line per step.
 """
 
 from __future__ import annotations
@@ -190,7 +192,7 @@ def one_process(n: int, folder: Path) -> list[dict]:
 
     import helpers
 
-    say(f"[{n:,} articles, one process] load and run_pipeline")
+    say(f"[{n:,} articles, no cluster] load and run_pipeline")
     start = time.perf_counter()
     corpus = helpers.load_corpus(folder / "whole.jsonl", progress=False)
     helpers.run_pipeline(corpus)
@@ -201,7 +203,7 @@ def one_process(n: int, folder: Path) -> list[dict]:
     TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts)
     bare = time.perf_counter() - start
     return [
-        {"articles": n, "run": "one process", "workers": 1, "seconds": wall},
+        {"articles": n, "run": "no cluster", "workers": 1, "seconds": wall},
         {"articles": n, "run": "bare TfidfVectorizer", "workers": 1, "seconds": bare},
     ]
 
@@ -372,7 +374,8 @@ def main() -> None:
     parser.add_argument("--speed", type=int, nargs="*", default=[20000, 50000], help="sizes for wall time")
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2], help="worker counts for wall time")
     parser.add_argument("--memory-limit", default="1GiB", help="per-worker memory limit of the memory runs")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks", help="folder for the results")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "cluster" / "latest",
+                        help="folder for the results (notebook 05 reads every benchmarks/cluster/*/)")
     parser.add_argument("--note", default="", help="a line written under the title (e.g. why this run)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)

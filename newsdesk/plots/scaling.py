@@ -9,6 +9,7 @@ from newsdesk.pipeline import BENCH_STAGES
 from newsdesk.plots.settings import MIN_FONT_PT
 
 __all__ = [
+    "plot_cluster_memory",
     "plot_scaling",
 ]
 
@@ -36,6 +37,26 @@ def plot_scaling(bench: pd.DataFrame):
     ax.set_ylabel("wall time (s)")
     ax.set_title("Pipeline stages by corpus size (recorded benchmark)")
     ax.legend(fontsize=MIN_FONT_PT, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_cluster_memory(memory: pd.DataFrame):
+    """Peak resident memory (MB) of the client and of the largest worker against the corpus
+    size, from :func:`cluster_memory_table`; the input's size on disk for scale."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    part = memory.sort_values("articles")
+    ax.plot(part["articles"], part["client_peak_mb"], marker="o", color="black", lw=2, label="client")
+    ax.plot(part["articles"], part["worker_peak_mb"], marker="s", color="tab:blue", label="largest worker")
+    ax.plot(part["articles"], part["input_mb"], marker="^", color="grey", ls="--", label="input on disk")
+    ax.set_xscale("log")
+    ax.set_xlabel("articles in the synthetic corpus")
+    ax.set_ylabel("peak memory (MB)")
+    ax.set_title("Dask cluster, two workers: peak memory by corpus size")
+    ax.legend(fontsize=MIN_FONT_PT, loc="upper left")
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     return fig

@@ -46,3 +46,21 @@ def test_choose_target_min_picks_best_and_ties_to_the_stricter():
     # both model targets wrong: only rule targets
     gold = pd.Series(["favor", "none", "none", "none"])
     assert helpers.choose_target_min(gold, table, (0.4, 0.6, 1.01)) == 1.01
+
+
+def test_loao_learned_threshold_fixed_or_chosen_on_the_other_articles():
+    corpus = helpers.load_corpus("seeds")
+    gold = helpers.load_stance_gold("seeds/stance_labels.csv")
+    extra = helpers.written_training()[["sentence", "label"]].head(300)  # small, so five fits are quick
+    strict = helpers.loao_learned(corpus, gold, extra, target_min=1.01)
+    assert set(strict["target_min"]) == {1.01}
+    rule_targets = helpers.detect_targets(helpers.corpus_sentences(corpus))
+    flagged = strict.merge(rule_targets[["doc_id", "sent_id", "mentions_target"]].rename(
+        columns={"mentions_target": "mentions_target_rules"}), on=["doc_id", "sent_id"])
+    # with the threshold above any probability, only rule targets can carry a side
+    assert (flagged.loc[~flagged["mentions_target_rules"], "learned"] == "none").all()
+    assert flagged["learned"].ne("none").any()
+    chosen = helpers.loao_learned(corpus, gold, extra, target_min=None)
+    per_article = chosen.groupby("doc_id")["target_min"].nunique()
+    assert (per_article == 1).all() and len(per_article) == 5
+    assert set(chosen["target_min"]) <= set(helpers.MODEL_TARGET_MIN_GRID)

@@ -1,0 +1,127 @@
+"""The recorded cluster benchmark (``benchmarks/bench_cluster.py``) as tables and findings for
+notebook 05: client and worker memory as the corpus grows, wall time on one and two workers
+beside the pipeline without a cluster, and how the work splits between client and workers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from newsdesk.findings import Finding
+
+__all__ = [
+    "CLUSTER_BENCH_FILE",
+    "cluster_findings",
+    "cluster_memory_table",
+    "cluster_speed_table",
+    "cluster_step_table",
+    "read_cluster_benchmark",
+]
+
+CLUSTER_BENCH_FILE = "cluster_results.csv"  # what bench_cluster.py writes into its --out folder
+_NO_CLUSTER = ("one process", "no cluster")  # the pipeline without Dask (older runs: "one process")
+_BARE = "bare TfidfVectorizer"
+_COLUMNS = ["articles", "run", "workers", "memory_limit", "seconds", "client_peak_mb", "worker_peak_mb",
+            "spilled_mb", "worker_busy_s", "shuffle_share", "client_bytes_received", "steps", "input_mb",
+            "mode", "x_bare_tfidf", "recorded_in"]
+
+
+def read_cluster_benchmark(folder: str | Path) -> pd.DataFrame:
+    """Every ``cluster_results.csv`` under ``folder`` (each run's own ``--out`` folder), one row
+    per run, sorted by size, mode and run; ``recorded_in`` names the sub-folder. Empty when none
+    is found. A file without the ``articles``, ``run`` and ``seconds`` columns raises
+    ``ValueError`` naming it."""
+    folder = Path(folder)
+    frames = []
+    for path in sorted(folder.glob(f"*/{CLUSTER_BENCH_FILE}")):
+        table = pd.read_csv(path)
+        missing = [c for c in ("articles", "run", "seconds") if c not in table.columns]
+        if missing:
+            raise ValueError(f"{path.parent.name}/{path.name}: missing columns {missing}")
+        frames.append(table.assign(recorded_in=path.parent.name))
+    if not frames:
+        return pd.DataFrame(columns=_COLUMNS)
+    table = pd.concat(frames, ignore_index=True).reindex(columns=_COLUMNS)
+    return table.sort_values(["articles", "mode", "run", "recorded_in"], kind="stable").reset_index(drop=True)
+
+
+def cluster_memory_table(bench: pd.DataFrame) -> pd.DataFrame:
+    """The memory runs (two workers under a per-worker memory limit): input size, wall time,
+    the client's and the largest worker's peak resident memory, what the workers spilled to
+    disk and how many bytes reached the client, by corpus size."""
+    runs = bench[bench["mode"] == "memory"]
+    table = runs[["articles", "input_mb", "memory_limit", "seconds", "client_peak_mb", "worker_peak_mb",
+                  "spilled_mb", "client_bytes_received"]].copy()
+    table["client_kb_received"] = (table.pop("client_bytes_received") / 1024).round(1)
+    return table.round(3).reset_index(drop=True)
+
+
+def cluster_speed_table(bench: pd.DataFrame) -> pd.DataFrame:
+    """The speed runs by corpus size: one and two workers, the pipeline without a cluster and a
+    bare single-threaded ``TfidfVectorizer``, with each run's multiple of the bare vectorizer
+    and the share of worker time spent shuffling."""
+    runs = bench[bench["mode"] == "speed"].copy()
+    bare = runs[runs["run"] == _BARE].set_index("articles")["seconds"]
+    runs["x_bare_tfidf"] = (runs["seconds"] / runs["articles"].map(bare)).round(2)
+    order = {run: i for i, run in enumerate(["speed 1 workers", "speed 2 workers", *_NO_CLUSTER, _BARE])}
+    runs = runs.assign(order=runs["run"].map(order).fillna(len(order)))
+    runs = runs.sort_values(["articles", "order"], kind="stable")
+    return runs[["articles", "run", "workers", "seconds", "x_bare_tfidf", "shuffle_share"]].round(3) \
+        .reset_index(drop=True)
+
+
+def cluster_step_table(bench: pd.DataFrame) -> pd.DataFrame:
+    """Seconds per step of every cluster run (rows: steps in run order; one column per run,
+    named by size and run), plus the workers' busy seconds and the wall time. Busy seconds
+    above the wall time show the workers computing in parallel; everything else the client
+    did is the gap between them and the steps."""
+    columns = {}
+    for row in bench[bench["steps"].notna()].itertuples(index=False):
+        steps = json.loads(row.steps)
+        name = f"{int(row.articles):,} · {row.run} ({row.recorded_in})"
+        columns[name] = pd.Series({**steps, "workers busy (sum)": row.worker_busy_s, "wall": row.seconds})
+    if not columns:
+        return pd.DataFrame()
+    return pd.DataFrame(columns).round(1)
+
+
+def _memory_finding(memory: pd.DataFrame) -> Finding:
+    if memory.empty:
+        return Finding("No finding on cluster memory: no memory run is recorded.")
+    small, large = memory.iloc[0], memory.iloc[-1]
+    spilled = memory["spilled_mb"].fillna(0)
+    spill = (f"workers spilled {spilled.max():,.0f} MB to disk at most (limit "
+             f"{memory.loc[spilled.idxmax(), 'memory_limit']} per worker)" if spilled.max() > 0
+             else "no worker spilled to disk")
+    text = (f"From {int(small['articles']):,} to {int(large['articles']):,} articles (input "
+            f"{small['input_mb']:.0f} to {large['input_mb']:.0f} MB), the client's peak memory went from "
+            f"{small['client_peak_mb']:.0f} to {large['client_peak_mb']:.0f} MB and the largest worker's "
+            f"from {small['worker_peak_mb']:.0f} to {large['worker_peak_mb']:.0f} MB; {spill}.")
+    return Finding(text, memory, "Resident memory is sampled every 0.2 s; a shorter peak is missed.")
+
+
+def _speed_finding(speed: pd.DataFrame) -> Finding:
+    if speed.empty:
+        return Finding("No finding on cluster speed: no speed run is recorded.")
+    largest = int(speed["articles"].max())
+    at = speed[speed["articles"] == largest].set_index("run")
+    parts = [f"{run} {at.loc[run, 'seconds']:.0f} s ({at.loc[run, 'x_bare_tfidf']:.1f}×)"
+             for run in at.index if run != _BARE]
+    shuffle = at["shuffle_share"].dropna()
+    text = f"At {largest:,} articles: " + ", ".join(parts)
+    if _BARE in at.index:
+        text += f", against {at.loc[_BARE, 'seconds']:.1f} s for a bare single-threaded TF-IDF vectorizer"
+    text += f"; shuffles took {shuffle.max():.1%} of worker time at most." if len(shuffle) else "."
+    return Finding(text, speed[speed["articles"] == largest].reset_index(drop=True),
+                   "One run per setting on a two-core machine; the cluster pays only where workers are "
+                   "on other machines.")
+
+
+def cluster_findings(bench: pd.DataFrame) -> list[Finding]:
+    """What the recorded cluster benchmark shows: memory as the corpus grows, then speed."""
+    if bench.empty:
+        return [Finding("No finding on the cluster: no cluster benchmark is recorded.")]
+    return [_memory_finding(cluster_memory_table(bench)), _speed_finding(cluster_speed_table(bench))]

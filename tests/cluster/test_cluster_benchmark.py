@@ -1,0 +1,58 @@
+"""The recorded cluster benchmark read back for notebook 05, on small hand-made result files."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import helpers
+
+STEPS = json.dumps({"clean shards": 2.0, "stance: articles and speakers": 6.0})
+
+
+def _write(folder, name, rows):
+    (folder / name).mkdir(parents=True)
+    pd.DataFrame(rows).to_csv(folder / name / "cluster_results.csv", index=False)
+
+
+def _rows(n, client_mb, spilled):
+    return [
+        {"articles": n, "run": "memory 2 workers", "workers": 2, "memory_limit": "1GiB", "seconds": n / 100,
+         "client_peak_mb": client_mb, "worker_peak_mb": 700.0, "spilled_mb": spilled, "worker_busy_s": n / 60,
+         "shuffle_share": 0.02, "client_bytes_received": 2048, "steps": STEPS, "input_mb": n / 300,
+         "mode": "memory"},
+        {"articles": n, "run": "speed 2 workers", "workers": 2, "seconds": 40.0, "worker_busy_s": 70.0,
+         "shuffle_share": 0.03, "steps": STEPS, "mode": "speed"},
+        {"articles": n, "run": "no cluster", "workers": 1, "seconds": 30.0, "mode": "speed"},
+        {"articles": n, "run": "bare TfidfVectorizer", "workers": 1, "seconds": 10.0, "mode": "speed"},
+    ]
+
+
+def test_read_cluster_benchmark_joins_runs_and_computes_tables(tmp_path):
+    _write(tmp_path, "large", _rows(20000, 250.0, 120.0))
+    _write(tmp_path, "medium", _rows(2000, 240.0, 0.0))
+    bench = helpers.read_cluster_benchmark(tmp_path)
+    assert bench["articles"].tolist()[0] == 2000 and set(bench["recorded_in"]) == {"large", "medium"}
+    memory = helpers.cluster_memory_table(bench)
+    assert memory["articles"].tolist() == [2000, 20000]
+    assert memory["client_kb_received"].tolist() == [2.0, 2.0]
+    speed = helpers.cluster_speed_table(bench)
+    at = speed[speed["articles"] == 20000].set_index("run")
+    assert at.loc["speed 2 workers", "x_bare_tfidf"] == 4.0 and at.loc["no cluster", "x_bare_tfidf"] == 3.0
+    assert speed["run"].tolist()[:3] == ["speed 2 workers", "no cluster", "bare TfidfVectorizer"]
+    steps = helpers.cluster_step_table(bench)
+    assert steps.loc["stance: articles and speakers", "20,000 · speed 2 workers (large)"] == 6.0
+    assert steps.loc["wall", "20,000 · speed 2 workers (large)"] == 40.0
+    memory_finding, speed_finding = helpers.cluster_findings(bench)
+    assert "from 240 to 250 MB" in memory_finding.text
+    assert "spilled 120 MB" in memory_finding.text and "limit 1GiB" in memory_finding.text
+    assert "speed 2 workers 40 s (4.0×)" in speed_finding.text and "10.0 s for a bare" in speed_finding.text
+
+
+def test_read_cluster_benchmark_empty_and_bad(tmp_path):
+    empty = helpers.read_cluster_benchmark(tmp_path)
+    assert empty.empty
+    assert helpers.cluster_findings(empty)[0].text.startswith("No finding on the cluster")
+    _write(tmp_path, "broken", [{"articles": 10, "seconds": 1.0}])
+    with pytest.raises(ValueError, match=r"broken/cluster_results.csv: missing columns \['run'\]"):
+        helpers.read_cluster_benchmark(tmp_path)
