@@ -47,6 +47,7 @@ __all__ = [
     "source_audit_counts",
     "source_dropped_lines",
     "source_gold_findings",
+    "source_ledger",
     "source_loading_findings",
     "source_most_cleaned_article",
     "source_off_topic",
@@ -164,6 +165,12 @@ def source_most_cleaned_article(source: ReportSource) -> str:
     return str(per_article["doc_id"].iloc[0])
 
 
+def source_ledger(source: ReportSource) -> pd.DataFrame | None:
+    """A table folder's ledger (``what, rows, columns, bytes``: each result that reached the
+    client during the run); ``None`` for a corpus loaded in memory, which has none."""
+    return None if source.has_texts else _table(source, "ledger")
+
+
 def source_loading_findings(source: ReportSource) -> list[Finding]:
     """:func:`loading_findings`; for a table folder, who wrote the articles and their dates, after
     a finding that the cleaning's own findings need the raw texts."""
@@ -210,9 +217,10 @@ def source_top_terms(source: ReportSource, n: int = TOP_TERMS_N, model=None) -> 
     ``top_terms`` up to rank ``n``, articles in corpus order."""
     if source.has_texts:
         return top_terms(source.corpus, n=n, model=model)
-    top = _table(source, "top_terms")
+    top = read_folder_table(source.tables, "top_terms", TABLE_FOLDER_COLUMNS["top_terms"], source.manifest,
+                            filters=[("rank", "<=", n)])
     order = {doc: i for i, doc in enumerate(source.corpus["doc_id"].astype(str))}
-    top = top[top["rank"] <= n].assign(_order=top["doc_id"].astype(str).map(order))
+    top = top.assign(_order=top["doc_id"].astype(str).map(order))
     return top.sort_values(["_order", "rank"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 

@@ -127,11 +127,12 @@ def check_table_folder(path: str | Path) -> dict:
 
 
 def read_folder_table(path: str | Path, name: str, columns: list[str] | None = None,
-                      manifest: dict | None = None) -> pd.DataFrame:
+                      manifest: dict | None = None, filters: list[tuple] | None = None) -> pd.DataFrame:
     """One table (or cache entry: ``corpus``, ``audit``, ``problems``) of a checked folder, only
     ``columns`` (default: every column but article text, ``TEXT_COLUMNS``). A folder of parts is
     read part by part in name order, each part with those columns only; string columns come
-    back as ``str`` (missing values NaN), as :func:`load_corpus` holds them.
+    back as ``str`` (missing values NaN), as :func:`load_corpus` holds them. ``filters``
+    (pyarrow's ``[(column, op, value)]``) keep only the matching rows of each part as it is read.
 
     Raises ``ValueError`` when ``columns`` asks for article text, or ``name`` is not in the
     manifest.
@@ -149,7 +150,7 @@ def read_folder_table(path: str | Path, name: str, columns: list[str] | None = N
     if columns is None:
         names = pq.read_schema(files[0]).names
         columns = [c for c in names if c not in TEXT_COLUMNS]
-    parts = [pq.read_table(file, columns=columns).to_pandas() for file in _natural(files)]
+    parts = [pq.read_table(file, columns=columns, filters=filters).to_pandas() for file in _natural(files)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     strings = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
     return table.astype(dict.fromkeys(strings, "str"))  # text as the one-process tables hold it

@@ -103,6 +103,8 @@ def test_no_page_shows_article_text(built):
 def test_what_needs_the_texts_is_said_not_shown(built):
     shown = pages(built)
     assert "Not in this report: every dropped line with its text" in shown["01_loading.html"]
+    ledger = helpers.read_cluster_table(built["tables"], "ledger")
+    assert all(what in shown["01_loading.html"] for what in ledger["what"])  # what reached the client
     assert "No gold labels are matched in this report" in shown["03_export_control_stance.html"]
     assert "Not in this report: the passages two articles share" in shown["04_source_overlap.html"]
     data = pd.read_csv(built["report"] / "data" / "articles.csv", dtype=str, keep_default_na=False)

@@ -64,6 +64,9 @@ def test_a_finished_folder_is_read_by_its_manifest_without_text(tmp_path):
     assert helpers.load_problems(source.corpus)["problem"].tolist() == ["row 2 has empty text"]
     assert "evidence" not in helpers.source_speaker_stance(source, None, None).columns
     assert helpers.source_dropped_lines(source).loc["a1", "furniture"] == 1
+    assert helpers.source_ledger(source)["what"].tolist() == ["article count"]
+    assert helpers.source_top_terms(source, n=1)["term"].tolist() == ["curbs"]
+    assert helpers.source_top_terms(source, n=0).empty  # ranks above n are filtered as parts are read
     assert "It needs the article texts" in source.lacks("every dropped line").data
 
 
@@ -71,6 +74,7 @@ def test_a_loaded_corpus_has_its_texts_and_no_note():
     source = helpers.report_source(helpers.PROJECT_ROOT / "seeds")
     assert source.has_texts and source.tables is None and "text" in source.corpus.columns
     assert source.lacks("anything") is None
+    assert helpers.source_ledger(source) is None  # only a cluster run has a ledger
 
 
 def test_a_report_never_reads_a_text_column(tmp_path):
