@@ -113,7 +113,7 @@ def report_source(corpus: str | Path, *, strict: bool = False) -> ReportSource:
     run's tables but no manifest (an unfinished run).
     """
     path = Path(corpus)
-    if table_folder(path) is None:
+    if not (is_table_folder(path) or table_folder_traces(path)):
         return ReportSource(path.name, load_corpus(corpus, strict=strict))
     manifest = check_table_folder(path)
     articles = read_folder_table(path, "corpus", TABLE_FOLDER_COLUMNS["corpus"], manifest)
@@ -141,10 +141,21 @@ def _table(source: ReportSource, name: str, columns: list[str] | None = None) ->
 def source_audit_counts(source: ReportSource) -> pd.DataFrame:
     """Dropped lines per article and reason: ``doc_id, reason, lines, first_line, last_line``,
     by ``doc_id`` and reason; from the audit's line numbers and reasons, never its text."""
-    audit = cleaning_audit(source.corpus) if source.has_texts else _table(source, "audit")
-    grouped = audit.groupby(["doc_id", "reason"], sort=True)["line_no"]
-    table = grouped.agg(lines="size", first_line="min", last_line="max").reset_index()
+    if source.has_texts:
+        table = _line_counts(cleaning_audit(source.corpus))
+    else:  # each part of the audit counted as it is read; an article's lines sit in one part
+        parts = read_folder_table(source.tables, "audit", ["doc_id", "line_no", "reason"], source.manifest,
+                                  per_part=_line_counts)
+        table = parts.groupby(["doc_id", "reason"], sort=True).agg(
+            lines=("lines", "sum"), first_line=("first_line", "min"), last_line=("last_line", "max"))
+        table = table.reset_index()
     return table.astype({"lines": "int64", "first_line": "int64", "last_line": "int64"})
+
+
+def _line_counts(audit: pd.DataFrame) -> pd.DataFrame:
+    """Dropped lines of an audit per article and reason, with their first and last line numbers."""
+    grouped = audit.groupby(["doc_id", "reason"], sort=True)["line_no"]
+    return grouped.agg(lines="size", first_line="min", last_line="max").reset_index()
 
 
 def source_dropped_lines(source: ReportSource) -> pd.DataFrame:

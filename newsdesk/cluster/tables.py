@@ -6,6 +6,7 @@ loads an article's text.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -127,12 +128,15 @@ def check_table_folder(path: str | Path) -> dict:
 
 
 def read_folder_table(path: str | Path, name: str, columns: list[str] | None = None,
-                      manifest: dict | None = None, filters: list[tuple] | None = None) -> pd.DataFrame:
+                      manifest: dict | None = None, filters: list[tuple] | None = None,
+                      per_part: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
     """One table (or cache entry: ``corpus``, ``audit``, ``problems``) of a checked folder, only
     ``columns`` (default: every column but article text, ``TEXT_COLUMNS``). A folder of parts is
     read part by part in name order, each part with those columns only; string columns come
     back as ``str`` (missing values NaN), as :func:`load_corpus` holds them. ``filters``
-    (pyarrow's ``[(column, op, value)]``) keep only the matching rows of each part as it is read.
+    (pyarrow's ``[(column, op, value)]``) keep only the matching rows of each part as it is read,
+    and ``per_part`` (e.g. a groupby) turns each part into a small table before the next is read,
+    so only the aggregates are held at once.
 
     Raises ``ValueError`` when ``columns`` asks for article text, or ``name`` is not in the
     manifest.
@@ -150,7 +154,9 @@ def read_folder_table(path: str | Path, name: str, columns: list[str] | None = N
     if columns is None:
         names = pq.read_schema(files[0]).names
         columns = [c for c in names if c not in TEXT_COLUMNS]
-    parts = [pq.read_table(file, columns=columns, filters=filters).to_pandas() for file in _natural(files)]
+    keep = per_part or (lambda part: part)
+    parts = [keep(pq.read_table(file, columns=columns, filters=filters).to_pandas())
+             for file in _natural(files)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     strings = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
     return table.astype(dict.fromkeys(strings, "str"))  # text as the one-process tables hold it
