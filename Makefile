@@ -38,6 +38,8 @@ setup: $(STAMP)
 ## (code hidden, one template, images embedded) into $(REPORT_DIR)/, with the executed copies
 ## in notebooks/ and the figures in figures/ beside it. The committed notebooks and figures/
 ## are never written.
+## CORPUS may also be a folder run_pipeline_dask wrote (it holds manifest.json): notebooks 00-04
+## then read its tables, never the article texts, and a broken folder stops before any notebook.
 report: $(STAMP)
 	$(BIN)/python -c '$(REPORT_PY)' $(NOTEBOOKS)
 

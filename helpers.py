@@ -44,8 +44,9 @@ newsdesk.cluster               the pipeline on a Dask cluster (``run_pipeline_da
                                clean), terms, trend_terms (the followed terms), stance, candidates
                                (MinHash bands, cosine neighbours), verify (pairs), relations
                                (evidence, stories), gather (what reaches the client), run, compare
-                               (equality with the one-process path),
-                               benchmark (the recorded cluster benchmark, notebook 05)
+                               (equality with the one-process path), tables (read a run's folder
+                               back by its manifest, never its texts), benchmark (the recorded
+                               cluster benchmark, notebook 05)
 newsdesk.plots                 every figure, saved as PNG + CSV: settings (readable sizes), common
                                (save, show, plain text), loading, terms, stance, overlap, scaling
 newsdesk.synthetic             generated corpora for tests, benchmarks and notebook 05
@@ -56,6 +57,8 @@ newsdesk.report_links          the glossary, and links to it and between pages
 newsdesk.report_index          the index page: cards, appendix, data files, articles
 newsdesk.report_data           the report's data folder (articles, sentences, pairs)
 newsdesk.report_findings       the key findings that open the report index
+newsdesk.report_source         what a report notebook reads: a loaded corpus, or the tables of
+                               ``run_pipeline_dask`` (``report_source``), and the tables either way
 
 Every function is pure unless its name says it writes or shows (``save_*``, ``write_*``,
 ``display_*``).
@@ -69,6 +72,7 @@ from newsdesk.cluster.relations import *
 from newsdesk.cluster.run import *
 from newsdesk.cluster.shards import *
 from newsdesk.cluster.stance import *
+from newsdesk.cluster.tables import *
 from newsdesk.cluster.terms import *
 from newsdesk.cluster.trend_terms import *
 from newsdesk.cluster.verify import *
@@ -116,6 +120,7 @@ from newsdesk.report_findings import *
 from newsdesk.report_index import *
 from newsdesk.report_links import *
 from newsdesk.report_pages import *
+from newsdesk.report_source import *
 from newsdesk.scaling import *
 from newsdesk.speakers import *
 from newsdesk.stance.aggregate import *

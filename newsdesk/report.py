@@ -12,13 +12,10 @@ import re
 import warnings
 from pathlib import Path
 
-import pandas as pd
-
-from newsdesk.corpus.load import load_corpus
 from newsdesk.corpus.schema import CorpusWarning
 from newsdesk.paths import PROJECT_ROOT
 from newsdesk.report_data import join_article_stance, report_data_files
-from newsdesk.report_findings import key_findings, key_findings_html
+from newsdesk.report_findings import key_findings_html, source_key_findings
 from newsdesk.report_index import (
     REPORT_CSP,
     REPORT_CSS,
@@ -33,12 +30,14 @@ from newsdesk.report_index import (
 )
 from newsdesk.report_links import GLOSSARY_PAGE, link_page_text, load_glossary, render_glossary
 from newsdesk.report_pages import ReportPagePreprocessor, load_column_labels
+from newsdesk.report_source import ReportSource, report_source, table_folder
 
 __all__ = [
     "APPENDIX_PAGES",
     "CELL_TIMEOUT",
     "INLINE_BACKEND",
     "REPORT_DISPLAY_EXTENSION",
+    "TEXT_ONLY_PAGES",
     "notebook_html",
     "notebook_page",
     "report_folder",
@@ -61,6 +60,9 @@ CELL_TIMEOUT = 1200  # seconds one notebook cell may run while the report is bui
 # Loaded in the kernel that runs a report notebook: tables show a head and carry their CSV.
 REPORT_DISPLAY_EXTENSION = "newsdesk.report_display"
 _DATA_PARAMETER_RE = re.compile(r"^DATA\s*=", re.MULTILINE)  # a notebook that writes data files
+# Pages that need article texts whatever the corpus: the scaling page learns its generator from
+# them, so for a table folder (run_pipeline_dask) it keeps its own CORPUS default, the seeds.
+TEXT_ONLY_PAGES = ("05_scaling",)
 
 _RESERVED_FOLDERS = {"notebooks", "figures", "data"}  # a report's own subfolders
 _FOLDER_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")  # anything else in a corpus name becomes "_"
@@ -247,17 +249,18 @@ def _make_reproducible(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def _write_report_index(report_dir: str | Path, pages: list[dict], corpus: pd.DataFrame, *,
+def _write_report_index(report_dir: str | Path, pages: list[dict], source: ReportSource, *,
                        title: str = _REPORT_TITLE, subtitle: str = "", footer: str = "",
                        column_labels: dict[str, str] | None = None) -> Path:
     """Write ``index.html`` into ``report_dir``: the key findings, then one card per page (see
     :func:`render_index`), the appendix, the data files, with the corpus's date range, article
-    count and article list. Returns its path."""
+    count and article list (for a table folder, from its article metadata). Returns its path."""
     from newsdesk.report_pages import column_label
 
     out = Path(report_dir) / "index.html"
+    corpus = source.corpus
     titles = {page["stem"]: page["title"] for page in pages}
-    found = [(stem, finding) for stem, finding in key_findings(corpus) if stem in titles]
+    found = [(stem, finding) for stem, finding in source_key_findings(source) if stem in titles]
     articles = index_articles(corpus)
     articles.columns = [column_label(c, column_labels or {}) for c in articles.columns]
     html_text = render_index(pages, corpus_overview(corpus), articles,
@@ -341,8 +344,10 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
         (``articles.csv``, ``sentences.csv``, ``pairs.csv``, written by the notebooks),
         ``notebooks/`` (the executed copies) and ``figures/`` (PNG + CSV).
     notebooks : the notebooks, shown in file-name order; default :func:`report_notebooks`.
-    corpus : a corpus for :func:`load_corpus`, given to every notebook as ``CORPUS``; ``None``
-        keeps the notebooks' own default (the seeds).
+    corpus : a corpus for :func:`load_corpus`, or a folder :func:`run_pipeline_dask` wrote
+        (checked first: :func:`check_table_folder`), given to every notebook as ``CORPUS``
+        (but ``TEXT_ONLY_PAGES`` for a table folder); ``None`` keeps the notebooks' own
+        default (the seeds).
     title : the index heading.
     figures_dir : where the notebooks write their figures; default ``report_dir/figures``.
         ``make report`` on the seeds passes the project's ``figures/`` (rewritten with the same
@@ -362,6 +367,7 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
     import shutil
     from concurrent.futures import ThreadPoolExecutor
 
+    tables = table_folder(corpus) if corpus is not None else None  # raises on a broken folder
     out = Path(report_dir)
     out.mkdir(parents=True, exist_ok=True)
     sources = sorted((Path(p) for p in (notebooks or report_notebooks())), key=lambda p: p.name)
@@ -372,8 +378,9 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
         shutil.rmtree(out / "data", ignore_errors=True)
 
         def run(source: Path) -> Path:
+            given = None if tables is not None and source.stem in TEXT_ONLY_PAGES else corpus
             return write_executed_notebook(source, out / "notebooks" / source.name,
-                                           figures=figures, corpus=corpus, data=out / "data")
+                                           figures=figures, corpus=given, data=out / "data")
 
         analyses = [p for p in sources if not p.name.startswith(_FINDINGS_PREFIX)]
         findings = [p for p in sources if p.name.startswith(_FINDINGS_PREFIX)]
@@ -403,7 +410,7 @@ def write_report(report_dir: str | Path, notebooks: list[str | Path] | None = No
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)  # the loading page reports them
-        loaded = load_corpus(corpus_path)
+        loaded = report_source(corpus_path)
     return _write_report_index(out, pages, loaded, title=title, footer=footer,
                                column_labels=load_column_labels(),
                                subtitle=f"Corpus: {corpus_path.name}. One page per notebook; "

@@ -12,6 +12,15 @@ from newsdesk.corpus.summary import cleaning_findings, corpus_findings
 from newsdesk.findings import Finding
 from newsdesk.overlap.findings import overlap_findings
 from newsdesk.overlap.pairs import overlap_pairs
+from newsdesk.report_source import (
+    ReportSource,
+    source_article_stance,
+    source_off_topic_findings,
+    source_overlap_findings,
+    source_pairs,
+    source_speaker_stance,
+    source_top_terms,
+)
 from newsdesk.stance.aggregate import article_stance, speaker_stance, stance_details
 from newsdesk.stance.relevance import off_topic_articles, off_topic_findings, on_topic
 from newsdesk.stance.summary import stance_overview_findings
@@ -22,6 +31,7 @@ __all__ = [
     "KEY_FINDING_PAGES",
     "key_findings",
     "key_findings_html",
+    "source_key_findings",
 ]
 
 # The page whose tables are the evidence of each analysis's findings.
@@ -49,6 +59,26 @@ def key_findings(corpus: pd.DataFrame) -> list[tuple[str, Finding]]:
     found += [(KEY_FINDING_PAGES["stance"], f) for f in stance[:2]]
     overlap = overlap_findings(corpus, overlap_pairs(corpus))
     found += [(KEY_FINDING_PAGES["overlap"], finding) for finding in overlap[:2]]
+    return found
+
+
+def source_key_findings(source: ReportSource) -> list[tuple[str, Finding]]:
+    """:func:`key_findings` of a loaded corpus; for a table folder (:func:`report_source`), those
+    its tables hold: the corpus and its dates, what sets articles apart, article sides and quoted
+    voices (every article counted: off-topic articles need the texts), the pairs and stories."""
+    corpus = source.corpus
+    if source.has_texts or corpus.empty:
+        return key_findings(corpus)
+    found = [(KEY_FINDING_PAGES["corpus"], corpus_findings(corpus)[0])]
+    terms = term_overview_findings(source_top_terms(source, n=3), None, len(corpus))
+    found.append((KEY_FINDING_PAGES["terms"], terms[0]))
+    stance = stance_overview_findings(source_article_stance(source, None, None),
+                                      source_speaker_stance(source, None, None))
+    found += [(KEY_FINDING_PAGES["stance"], f) for f in source_off_topic_findings(
+        source, None, len(corpus), left_out_of="the stance shares")]
+    found += [(KEY_FINDING_PAGES["stance"], f) for f in stance[:2]]
+    overlap = source_overlap_findings(source, source_pairs(source))
+    found += [(KEY_FINDING_PAGES["overlap"], f) for f in overlap[:2]]
     return found
 
 

@@ -24,7 +24,7 @@ LAYERS = [
     ("newsdesk.plots", "newsdesk.synthetic"),
     ("newsdesk.report", "newsdesk.report_pages", "newsdesk.report_findings",
      "newsdesk.report_display", "newsdesk.report_links", "newsdesk.report_index",
-     "newsdesk.report_data"),
+     "newsdesk.report_data", "newsdesk.report_source"),
 ]
 
 

@@ -4,6 +4,7 @@ tables and the figures' CSV data, with a client that only ever holds small aggre
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,10 +19,15 @@ from newsdesk.cluster.terms import cluster_term_trends, cluster_vocabulary
 from newsdesk.cluster.verify import VERIFIED_TYPES, join_texts, verify_pairs
 from newsdesk.overlap.pairs import relation_counts
 from newsdesk.stance.settings import SPEAKER_COLUMNS
+from newsdesk.terms.settings import TOP_TERMS_N, TREND_TERMS_N
 from newsdesk.text import spreadsheet_safe
 
 __all__ = [
+    "CLUSTER_CACHE",
+    "CLUSTER_FIGURES",
     "CLUSTER_TABLES",
+    "MANIFEST_FORMAT",
+    "MANIFEST_NAME",
     "read_cluster_table",
     "run_pipeline_dask",
 ]
@@ -31,6 +37,14 @@ __all__ = [
 CLUSTER_TABLES = {"top_terms": "parts", "outlet_term_counts": "parts", "article_stance": "parts",
                   "overlap_pairs": "parts",
                   "term_trends": "file", "speaker_stance": "file", "stories": "file", "ledger": "file"}
+# The cleaned corpus, its audit (folders of parts) and its problems (one file), under cache/.
+CLUSTER_CACHE = {"corpus": "parts", "audit": "parts", "problems": "file"}
+# The figures' data, as CSV under figures/.
+CLUSTER_FIGURES = ("article_stance_counts.csv", "relation_counts.csv", "speaker_stance.csv",
+                   "term_trends.csv")
+# Written last, so a folder holding it is a finished run; the report reads a folder by it.
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = 1  # bump when the tables or their columns change in a way a reader must know
 
 
 def _quiet(step: str) -> None:
@@ -54,6 +68,22 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
     safe.to_csv(path, index=False)
 
 
+def _write_manifest(out: Path, freq: str) -> None:
+    """``manifest.json``: what the run wrote (paths relative to ``out``) and its settings;
+    sorted keys, no date or path of the run, so the same run writes the same bytes."""
+    def where(name: str, kind: str, folder: str = "") -> str:
+        return f"{folder}{name}/" if kind == "parts" else f"{folder}{name}.parquet"
+
+    manifest = {
+        "written_by": "run_pipeline_dask", "format": MANIFEST_FORMAT,
+        "tables": {name: where(name, kind) for name, kind in sorted(CLUSTER_TABLES.items())},
+        "cache": {name: where(name, kind, "cache/") for name, kind in sorted(CLUSTER_CACHE.items())},
+        "figures": [f"figures/{name}" for name in CLUSTER_FIGURES],
+        "settings": {"freq": freq, "top_terms_n": TOP_TERMS_N, "trend_terms_n": TREND_TERMS_N},
+    }
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def read_cluster_table(out_dir: str | Path, name: str) -> pd.DataFrame:
     """One table :func:`run_pipeline_dask` wrote, read whole (for tests and small corpora)."""
     out = Path(out_dir)
@@ -72,8 +102,9 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
         (``exports/*.jsonl``) or one export file; each shard is cleaned on a worker with
         :func:`load_corpus` (same column names, rules and audit).
     out_dir : where the tables go: ``cache/`` (cleaned corpus, audit, problems), Parquet for
-        every table of ``CLUSTER_TABLES``, and ``figures/`` (CSV data of the trend, stance,
-        speaker and relation figures).
+        every table of ``CLUSTER_TABLES``, ``figures/`` (CSV data of the trend, stance,
+        speaker and relation figures) and, last, ``manifest.json`` (``MANIFEST_NAME``: the
+        tables and the settings; ``make report CORPUS=out_dir`` reads the folder by it).
     client : a ``dask.distributed.Client`` (``Client(LocalCluster(...))`` or
         ``Client("tcp://scheduler:8786")``); the workers must be able to read ``source``
         and write ``out_dir``.
@@ -88,6 +119,7 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST_NAME).unlink(missing_ok=True)  # a rerun is unfinished until it writes a new one
     (out / "figures").mkdir(exist_ok=True)
     ledger: list = []
     import dask.dataframe as dd
@@ -135,5 +167,6 @@ def run_pipeline_dask(source: str | Path, out_dir: str | Path, client, freq: str
     _write_csv(relation_counts(edges), out / "figures" / "relation_counts.csv")
     ledger_frame = ledger_table(ledger)
     _write_file(ledger_frame, out, "ledger")
+    _write_manifest(out, freq)
     progress("done")
     return ledger_frame

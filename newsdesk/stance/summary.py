@@ -82,12 +82,16 @@ def _voices(speakers: pd.DataFrame) -> Finding:
                    named.drop(columns=["evidence"], errors="ignore"))
 
 
-def stance_findings(details: pd.DataFrame, articles: pd.DataFrame, speakers: pd.DataFrame,
+def stance_findings(details: pd.DataFrame | None, articles: pd.DataFrame, speakers: pd.DataFrame,
                     heldout_scores: pd.DataFrame, heldout_kinds: pd.DataFrame,
                     loao_scores: pd.DataFrame, n_labelled: int, *,
                     labels_beside_rules: bool) -> list[Finding]:
     """The findings notebook 03 shows, in order: coverage, held-out quality, labelled articles,
-    article sides and quoted voices. Each says "no finding" when its data are missing."""
+    article sides and quoted voices. Each says "no finding" when its data are missing;
+    ``details`` ``None`` (sentences not at hand, so no gold label can be matched either) leaves
+    out the coverage and labelled-article findings."""
+    if details is None:
+        return [*_heldout(heldout_scores, heldout_kinds), *stance_overview_findings(articles, speakers)]
     if details.empty or not details["mentions_target"].astype(bool).any():
         return [Finding("No finding: no sentence of this corpus refers to the export controls.")]
     return [_coverage(details), *_heldout(heldout_scores, heldout_kinds),

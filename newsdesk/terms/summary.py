@@ -180,17 +180,17 @@ def _contrast(split: dict, contrast: pd.DataFrame) -> Finding:
     return Finding(text, evidence, caveat)
 
 
-def term_overview_findings(top: pd.DataFrame, mentions: pd.DataFrame, n_docs: int) -> list[Finding]:
+def term_overview_findings(top: pd.DataFrame, mentions: pd.DataFrame | None, n_docs: int) -> list[Finding]:
     """The term findings the summary page shows: what sets articles apart and what the
     measures are called. ``top`` from :func:`top_terms`, ``mentions`` from
-    :func:`policy_word_counts`."""
+    :func:`policy_word_counts` (``None``: that finding is left out)."""
     if n_docs == 0:
         return [Finding("No finding: the corpus holds no article.")]
-    return [_distinct(top, n_docs), _leaders(top), _policy(mentions)]
+    return [_distinct(top, n_docs), _leaders(top), *([] if mentions is None else [_policy(mentions)])]
 
 
-def term_findings(corpus: pd.DataFrame, top: pd.DataFrame, mentions: pd.DataFrame,
-                  trends: pd.DataFrame, split: dict, contrast: pd.DataFrame,
+def term_findings(corpus: pd.DataFrame, top: pd.DataFrame, mentions: pd.DataFrame | None,
+                  trends: pd.DataFrame, split: dict, contrast: pd.DataFrame | None,
                   tests: pd.DataFrame | None = None) -> list[Finding]:
     """The findings of the term notebook, in order: distinctive terms, each article's lead
     terms, names of the measures, movement over time, and the two-group contrast.
@@ -199,10 +199,11 @@ def term_findings(corpus: pd.DataFrame, top: pd.DataFrame, mentions: pd.DataFram
     from :func:`term_trends`, ``split`` from :func:`default_contrast`, ``contrast`` from
     :func:`contrast_groups` and ``tests`` from :func:`trend_tests` (run on ``trends`` when not
     given). ``trends`` may cover a subset of ``corpus`` (e.g. the articles kept on topic).
-    Each says "no finding" or "no trend" when its data are thin, and why.
+    Each says "no finding" or "no trend" when its data are thin, and why; a finding whose table
+    is ``None`` (``mentions``, ``contrast``: not computed) is left out.
     """
     if corpus.empty:
         return [Finding("No finding: the corpus holds no article.")]
     tests = trend_tests(trends) if tests is None else tests
     return [*term_overview_findings(top, mentions, len(corpus)), _time(trends, tests),
-            _contrast(split, contrast)]
+            *([] if contrast is None else [_contrast(split, contrast)])]

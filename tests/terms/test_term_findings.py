@@ -126,3 +126,14 @@ def test_one_period_says_why_there_is_no_trend():
     finding = findings_for(make_corpus(texts, ["2025-01-01"] * len(texts)))[3]
     assert finding.text == ("No trend: 1 period holds enough of the 12 dated articles to compare, "
                             "and a trend test needs at least 5.")
+
+
+def test_findings_whose_table_is_not_given_are_left_out():
+    corpus = make_corpus(["The export controls bite. Export controls stay.", "New curbs and sanctions."])
+    top = helpers.top_terms(corpus, n=3)
+    assert len(helpers.term_overview_findings(top, helpers.policy_word_counts(corpus), 2)) == 3
+    without = helpers.term_overview_findings(top, None, 2)  # no texts: the measures were not counted
+    assert len(without) == 2 and not any("`export controls` occurs" in f.text for f in without)
+    trends = helpers.term_trends(corpus, freq="D")
+    found = helpers.term_findings(corpus, top, None, trends, helpers.default_contrast(corpus), None)
+    assert len(found) == 3 and found[2].text.startswith("No trend")
