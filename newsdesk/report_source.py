@@ -26,7 +26,7 @@ from newsdesk.corpus.audit import audit_by_reason, cleaning_audit, most_cleaned_
 from newsdesk.corpus.load import load_corpus
 from newsdesk.corpus.summary import corpus_findings, loading_findings, origin_findings
 from newsdesk.findings import Finding, number_words
-from newsdesk.overlap.findings import overlap_findings
+from newsdesk.overlap.findings import overlap_findings, stories_sentence
 from newsdesk.overlap.pairs import overlap_pairs
 from newsdesk.overlap.passages import self_repetition
 from newsdesk.overlap.settings import STORY_RELATIONS
@@ -381,13 +381,8 @@ def source_overlap_findings(source: ReportSource, pairs: pd.DataFrame,
     found = [Finding(f"{number_words(len(pairs), 'candidate pair was', 'candidate pairs were')} measured"
                      + (f": {by_relation}." if len(pairs) else "."),
                      counts.rename("pairs").rename_axis("relation").reset_index())]
-    stories = source_story_counts(source, pairs).iloc[0]
-    text = (f"The {number_words(int(stories['n_articles']), 'article')} hold "
-            f"{number_words(int(stories['n_stories']), 'independent story', 'independent stories')}: "
-            + (f"{number_words(int(stories['n_retold_stories']), 'story', 'stories')} reached the corpus "
-               f"more than once, in {number_words(int(stories['n_articles_in_retold']), 'article')}."
-               if stories["n_retold_stories"] else "each reached the corpus once."))
-    found.append(Finding(text, source_story_counts(source, pairs)))
+    stories = source_story_counts(source, pairs)
+    found.append(Finding(stories_sentence(stories.iloc[0]), stories))
     story = pairs.loc[pairs["relation"].isin(STORY_RELATIONS), ["doc_a", "doc_b", "relation"]]
     pairs_named = number_words(len(story), "copy or retelling pair")
     found.append(Finding(f"No finding on the evidence of the {pairs_named}: the facts and passages "

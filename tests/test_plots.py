@@ -122,6 +122,9 @@ def twenty_article_figures():
         "speakers": helpers.plot_speaker_matrix(matrix, LABELS),
         "timeline": helpers.plot_story_timeline(timeline),
         "lengths": helpers.plot_length_before_after(lengths, [LABELS[d] for d in DOCS]),
+        "cluster memory": helpers.plot_cluster_memory(pd.DataFrame({
+            "articles": [2000, 5000, 20000, 50000], "input_mb": [7.0, 17.0, 70.0, 175.0],
+            "client_peak_mb": [244.0, 249.0, 252.0, 260.0], "worker_peak_mb": [660.0, 704.0, 800.0, 900.0]})),
     }
 
 

@@ -13,6 +13,7 @@ from newsdesk.overlap.stories import copy_direction, story_counts, story_table
 
 __all__ = [
     "overlap_findings",
+    "stories_sentence",
 ]
 
 _MAX_LISTED = 5  # pairs and stories named one by one; the rest are counted
@@ -41,13 +42,18 @@ def _ranked(pairs: pd.DataFrame) -> pd.DataFrame:
     return rank_pairs(pairs)[_PAIR_COLUMNS].round(3).reset_index(drop=True)
 
 
+def stories_sentence(counts: pd.Series) -> str:
+    """"The N articles hold M independent stories: …" from one row of :func:`story_counts`."""
+    return (f"The {number_words(int(counts['n_articles']), 'article')} hold "
+            f"{number_words(int(counts['n_stories']), 'independent story', 'independent stories')}: "
+            + (f"{number_words(int(counts['n_retold_stories']), 'story', 'stories')} reached the corpus "
+               f"more than once, in {number_words(int(counts['n_articles_in_retold']), 'article')}."
+               if counts["n_retold_stories"] else "each reached the corpus once."))
+
+
 def _stories(corpus: pd.DataFrame, pairs: pd.DataFrame) -> Finding:
     counts = story_counts(corpus, pairs).iloc[0]
-    text = (f"The {number_words(counts['n_articles'], 'article')} hold "
-            f"{number_words(counts['n_stories'], 'independent story', 'independent stories')}: "
-            + (f"{number_words(counts['n_retold_stories'], 'story', 'stories')} reached the corpus "
-               f"more than once, in {number_words(counts['n_articles_in_retold'], 'article')}."
-               if counts["n_retold_stories"] else "each reached the corpus once."))
+    text = stories_sentence(counts)
     stories = story_table(corpus, pairs)
     retold = stories[stories["n_articles"] > 1].head(_MAX_LISTED)
     if len(retold):
