@@ -191,7 +191,7 @@ def cluster_candidates(corpus, n_docs: int, work_dir, client) -> tuple:
     bands = dd.from_delayed([d[0] for d in done], meta=band_meta, verify_meta=False)
     freq = dd.from_delayed([d[1] for d in done], meta=freq_meta, verify_meta=False)
     written = bands.to_parquet(f"{work_dir}/bands", write_index=False, overwrite=True, compute=False)
-    doc_freq = freq.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN)
+    doc_freq = freq.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN, split_out=1)
     doc_freq, written = client.persist([doc_freq, written])  # one pass over the corpus for both
     wait(written)
     idf = client.persist(dask.delayed(cosine_idf)(doc_freq, n_docs))

@@ -67,7 +67,7 @@ def cluster_vocabulary(corpus, client, ledger: list) -> tuple:
 
     meta = pd.DataFrame({"term": pd.Series(dtype="string"), "doc_freq": pd.Series(dtype="int64")})
     counts = corpus.map_partitions(_doc_freq_part, meta=meta)
-    doc_freq = counts.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN)
+    doc_freq = counts.groupby("term")["doc_freq"].sum(split_every=_REDUCE_FAN_IN, split_out=1)
     n_docs = int(gather_small(corpus["doc_id"].count(), "article count", ledger))
     model = client.persist(dask.delayed(term_model_table)(doc_freq, n_docs))
     return model, n_docs
@@ -238,7 +238,7 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
     grouped = by if group_counts_to is not None else None
     done = [dask.delayed(_terms_part, nout=3)(p, model, n, freq, grouped) for p in corpus.to_delayed()]
     parts = dd.from_delayed([d[1] for d in done], meta=meta, verify_meta=False)
-    totals = parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN)
+    totals = parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN, split_out=1)
     written = []
     if top_terms_to is not None:
         top = dd.from_delayed([d[0] for d in done], meta=_top_meta(), verify_meta=False)

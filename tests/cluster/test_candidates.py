@@ -59,3 +59,14 @@ def test_cosine_weights_are_unit_length_and_match_tfidf_cosine():
     dot = sum(w * weights[1].get(t, 0.0) for t, w in weights[0].items())
     assert abs(dot - (reference @ reference.T).toarray()[0, 1]) < 1e-12
     assert helpers.cosine_weights([], idf) == {}
+
+
+def test_candidate_idf_holds_every_term_when_the_corpus_has_many_partitions(client, tmp_path):
+    import dask.dataframe as dd
+
+    words = [f"word{i:03d}" for i in range(120)]
+    many = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(40)],
+                         "text": [" ".join(words[3 * i:3 * i + 6]) + "." for i in range(40)]})
+    _, idf = helpers.cluster_candidates(dd.from_pandas(many, npartitions=40), 40, tmp_path, client)
+    terms = {t for text in many["text"] for key in helpers.overlap_keys(text) for t in helpers.cosine_terms(key)}
+    assert sorted(idf.compute()) == sorted(terms)

@@ -97,3 +97,15 @@ def test_followed_terms_are_chosen_as_one_process_chooses_them_over_several_bloc
     pd.testing.assert_frame_equal(trends, want, check_dtype=False, atol=1e-12, rtol=0)
     assert [row["what"] for row in ledger].count("trend term candidates") == 3
     assert max(row["rows"] for row in ledger if row["what"] == "trend term candidates") == 50
+
+
+def test_vocabulary_is_whole_when_the_corpus_has_many_partitions(client):
+    # past about fifteen partitions a grouped sum may come back in several pieces; all must count
+    words = [f"word{i:03d}" for i in range(120)]
+    many = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(40)],
+                         "text": [" ".join(words[3 * i:3 * i + 6]) + "." for i in range(40)],
+                         "published": pd.NaT})
+    shared, n_docs = helpers.cluster_vocabulary(dd.from_pandas(many, npartitions=40), client, [])
+    vocabulary = shared.compute()
+    assert n_docs == 40
+    assert vocabulary["vocab"].tolist() == helpers.fit_term_model(many).terms.tolist()
