@@ -171,11 +171,6 @@ def cluster_top_terms(corpus, model, n: int = TOP_TERMS_N):
     return corpus.map_partitions(_top_terms_part, model, n, meta=_top_meta())
 
 
-def _period_totals(totals: pd.DataFrame) -> pd.DataFrame:
-    summed = totals.reset_index()
-    return summed[summed["column"] < 0].set_index("period")[["n_docs", "n_tokens"]]
-
-
 def _trend_table(found: pd.DataFrame, per_period: pd.DataFrame, terms: list[str], freq: str) -> pd.DataFrame:
     """``TREND_COLUMNS`` from the chosen terms' counts per period label (``found``) and each
     period's articles and unigram tokens: every period from the first to the last dated one
@@ -238,7 +233,12 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
     grouped = by if group_counts_to is not None else None
     done = [dask.delayed(_terms_part, nout=3)(p, model, n, freq, grouped) for p in corpus.to_delayed()]
     parts = dd.from_delayed([d[1] for d in done], meta=meta, verify_meta=False)
-    totals = parts.groupby(["column", "period"]).sum(split_every=_REDUCE_FAN_IN, split_out=1)
+    # Per-term and per-period sums apart, each in one piece: the term sums index by an integer
+    # alone, so even a large vocabulary's fits one task.
+    term_totals = parts[parts["column"] >= 0][["column", "count", "n_docs"]].groupby("column").sum(
+        split_every=_REDUCE_FAN_IN, split_out=1)
+    period_totals = parts[parts["column"] < 0][["period", "n_docs", "n_tokens"]].groupby("period").sum(
+        split_every=_REDUCE_FAN_IN, split_out=1)
     written = []
     if top_terms_to is not None:
         top = dd.from_delayed([d[0] for d in done], meta=_top_meta(), verify_meta=False)
@@ -250,9 +250,10 @@ def cluster_term_trends(corpus, model, client, ledger: list, freq: str = "M",
         summed = counts.groupby(["group", "term"])["count"].sum(split_out=max(1, counts.npartitions))
         written.append(summed.reset_index().rename(columns={"group": by}).to_parquet(
             group_counts_to, write_index=False, overwrite=True, compute=False))
-    totals, *written = client.persist([totals, *written])
+    term_totals, period_totals, *written = client.persist([term_totals, period_totals, *written])
     wait(written)
-    per_period = gather_small(dask.delayed(_period_totals)(totals), "period totals", ledger)
-    terms, found = cluster_trend_terms(corpus, totals, model, client, ledger, freq, n_terms)
-    del totals
+    per_period = gather_small(period_totals, "period totals", ledger)
+    terms, found = cluster_trend_terms(corpus, term_totals, period_totals, model, client, ledger, freq,
+                                       n_terms)
+    del term_totals
     return _trend_table(found, per_period, terms, freq)

@@ -41,21 +41,19 @@ def article_periods(published: pd.Series, freq: str) -> pd.Series:
     return labels
 
 
-def ranked_candidates(totals: pd.DataFrame, model: dict,
+def ranked_candidates(term_totals: pd.DataFrame, period_totals: pd.DataFrame, model: dict,
                       min_docs: int = TREND_TERM_MIN_DOCS) -> pd.DataFrame:
     """:func:`rank_trend_terms` of the corpus from the summed totals of the trend pass.
 
-    ``totals`` is indexed by ``column, period`` with ``count, n_docs, n_tokens``: one row per
-    term column (its occurrences and articles) and, with ``column = -1``, one per period (its
-    articles and unigram tokens). ``model`` is :func:`term_model_table`'s.
+    ``term_totals`` is indexed by term column with ``count, n_docs`` (its occurrences and
+    articles); ``period_totals`` by period with ``n_docs, n_tokens`` (its articles and unigram
+    tokens). ``model`` is :func:`term_model_table`'s.
     """
-    summed = totals.reset_index()
-    terms = summed[summed["column"] >= 0]
-    periods = summed[summed["column"] < 0]
-    cols = terms["column"].to_numpy(dtype=np.int64)
-    return rank_trend_terms(model["vocab"][cols].to_numpy(dtype=object), terms["count"].to_numpy(),
-                            terms["n_docs"].to_numpy(), model["idf"][cols],
-                            int(periods["n_tokens"].sum()), int(periods["n_docs"].sum()), min_docs)
+    cols = term_totals.index.to_numpy(dtype=np.int64)
+    return rank_trend_terms(model["vocab"][cols].to_numpy(dtype=object), term_totals["count"].to_numpy(),
+                            term_totals["n_docs"].to_numpy(), model["idf"][cols],
+                            int(period_totals["n_tokens"].sum()), int(period_totals["n_docs"].sum()),
+                            min_docs)
 
 
 def _block(ranked: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
@@ -125,20 +123,21 @@ def _no_counts() -> pd.DataFrame:
                          "count": pd.Series(dtype="int64"), "with_term": pd.Series(dtype="int64")})
 
 
-def cluster_trend_terms(corpus, totals, model, client, ledger: list, freq: str,
+def cluster_trend_terms(corpus, term_totals, period_totals, model, client, ledger: list, freq: str,
                         n_terms: int = TREND_TERMS_N) -> tuple[list[str], pd.DataFrame]:
     """:func:`trend_terms` of the corpus with every count made on the workers:
     ``(terms, counts)``, ``counts`` holding ``TREND_COUNT_COLUMNS`` of the chosen terms per
     period label (periods without them left out).
 
-    ``totals`` is the persisted, summed table :func:`ranked_candidates` reads; ``model`` is
+    ``term_totals`` and ``period_totals`` are the persisted, summed tables
+    :func:`ranked_candidates` reads; ``model`` is
     :func:`term_model_table`'s (persisted); ``freq`` a pandas period alias. Candidates are
     compared in blocks of ``max(10 * n_terms, 50)``, as :func:`trend_terms` reads them; each
     block is one pass over the articles, and the first block nearly always suffices.
     """
     import dask
 
-    ranked = client.persist(dask.delayed(ranked_candidates)(totals, model))
+    ranked = client.persist(dask.delayed(ranked_candidates)(term_totals, period_totals, model))
     step = max(10 * n_terms, 50)
     chosen: list[str] = []
     counts = _no_counts()
