@@ -128,7 +128,7 @@ def execute(ws, session: str, code: str) -> dict:
 def first_cells(path: Path) -> list[nbformat.NotebookNode]:
     """The notebook's code cells up to and including the first that loads the corpus."""
     cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    last = next(i for i, c in enumerate(cells) if "load_corpus(" in c.source)
+    last = next(i for i, c in enumerate(cells) if "load_corpus(" in c.source or "report_source(" in c.source)
     return cells[:last + 1]
 
 
