@@ -68,5 +68,6 @@ def test_candidate_idf_holds_every_term_when_the_corpus_has_many_partitions(clie
     many = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(40)],
                          "text": [" ".join(words[3 * i:3 * i + 6]) + "." for i in range(40)]})
     _, idf = helpers.cluster_candidates(dd.from_pandas(many, npartitions=40), 40, tmp_path, client)
-    terms = {t for text in many["text"] for key in helpers.overlap_keys(text) for t in helpers.cosine_terms(key)}
+    terms = {t for text in many["text"] for key in helpers.overlap_keys(text)
+             for t in helpers.cosine_terms(key)}
     assert sorted(idf.compute()) == sorted(terms)
