@@ -157,16 +157,30 @@ def test_kind_scores_by_hand():
     assert table.loc["counterfactual", "sentences"] == 1
 
 
-def test_stance_findings_say_what_the_tables_show_and_no_finding_when_empty():
-    details = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [0, 1, 0],
-                            "mentions_target": [True, False, True], "target_rule": ["R1", "", "model"]})
+def _stance_finding_texts(details: pd.DataFrame | None) -> list[str]:
+    """The stance findings of two articles and two speakers, with or without the sentences."""
     articles = pd.DataFrame({"doc_id": ["a", "b"], "n_target": [1, 1], "stance": ["favor", "none"],
                              "basis": ["the author's own voice", "reports without arguing"]})
     speakers = pd.DataFrame({"speaker": ["Ann Lee", "author"], "speaker_type": ["person", "author"],
                              "n_favor": [2, 1], "n_against": [0, 0]})
     empty = pd.DataFrame()
-    texts = [f.text for f in helpers.stance_findings(details, articles, speakers, empty, empty, empty, 0,
-                                                     labels_beside_rules=False)]
+    return [f.text for f in helpers.stance_findings(details, articles, speakers, empty, empty, empty, 0,
+                                                    labels_beside_rules=False)]
+
+
+def test_without_sentences_the_findings_rest_on_the_article_and_speaker_tables():
+    texts = _stance_finding_texts(None)
+    assert len(texts) == 3  # held-out, sides, voices: no coverage and no labelled-article finding
+    assert texts[0].startswith("No finding on held-out text")
+    assert texts[1].startswith("Article stance — favor: 1 article (a); against: 0 articles")
+    assert "favor: Ann Lee (2)" in texts[2]
+    assert helpers.NO_GOLD_TEXT not in texts
+
+
+def test_stance_findings_say_what_the_tables_show_and_no_finding_when_empty():
+    details = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [0, 1, 0],
+                            "mentions_target": [True, False, True], "target_rule": ["R1", "", "model"]})
+    texts = _stance_finding_texts(details)
     assert texts[0] == ("2 sentences of 3 refer to the export controls, in 2 articles of 2; "
                         "1 of them were found by the learned model where no rule fired.")
     assert texts[1].startswith("No finding on held-out text")
@@ -175,8 +189,7 @@ def test_stance_findings_say_what_the_tables_show_and_no_finding_when_empty():
                                "none: 1 article (b)")
     assert "favor: Ann Lee (2)" in texts[4] and "author" not in texts[4]
     none = details.assign(mentions_target=False)
-    assert [f.text for f in helpers.stance_findings(none, articles, speakers, empty, empty, empty, 0,
-                                                    labels_beside_rules=False)] == [
+    assert _stance_finding_texts(none) == [
         "No finding: no sentence of this corpus refers to the export controls."]
 
 
