@@ -5,13 +5,16 @@ Run from the project root (the full run wants an idle machine, about an hour):
     .venv/bin/python benchmarks/bench_cluster.py
     .venv/bin/python benchmarks/bench_cluster.py --equality 1000 --memory 1000 2000 --speed 2000 --workers 1 2
 
-Three parts, each size in its own subprocess so its memory is its own:
+Four parts, each size in its own subprocess so its memory is its own:
 
 - ``--equality N``: a 2-worker run on N generated articles; every table is compared with the
   one-process path (``helpers.cluster_equality``).
 - ``--memory N ...``: a 2-worker run with ``--memory-limit`` per worker; the client process's and
   each worker process's resident memory are sampled every ``SAMPLE_S`` seconds (psutil), and
   the bytes the workers spilled to disk are read at the end.
+- ``--spill N ...``: a 2-worker run in which each worker may keep only ``--spill-target`` of
+  ``--memory-limit`` for stored results (Dask's ``distributed.worker.memory.target``), less
+  than the corpus takes in memory, so results go to disk and back; then the equality check.
 - ``--speed N ...``: wall time of ``run_pipeline_dask`` on each of ``--workers`` worker counts
   (no memory limit), step by step, with the share of worker time spent in shuffle tasks
   (``distributed.get_task_stream``); beside it ``load_corpus`` + ``run_pipeline`` without a
@@ -39,6 +42,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from dask.utils import parse_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARD_ROWS = 1000  # articles per JSONL shard, one partition each: 2 at 2,000 articles, 50 at 50,000
@@ -132,8 +136,14 @@ def shuffle_share(tasks: list[dict]) -> tuple[float, float]:
     return total, shuffled / total if total else float("nan")
 
 
-def cluster_run(n: int, folder: Path, workers: int, memory_limit: str | None, label: str) -> dict:
-    """One ``run_pipeline_dask`` on a fresh LocalCluster; times, memory peaks and spill."""
+def cluster_run(n: int, folder: Path, workers: int, memory_limit: str | None, label: str,
+                spill_target: float | None = None) -> dict:
+    """One ``run_pipeline_dask`` on a fresh LocalCluster; times, memory peaks and spill.
+
+    ``spill_target``: Dask's ``distributed.worker.memory.target``, the share of the memory
+    limit a worker may fill with stored results before it moves them to disk (default 0.6).
+    """
+    import dask
     from distributed import Client, LocalCluster, get_task_stream
 
     import helpers
@@ -147,7 +157,9 @@ def cluster_run(n: int, folder: Path, workers: int, memory_limit: str | None, la
 
     limit = memory_limit or "auto"
     logging.getLogger("distributed").setLevel(logging.ERROR)  # the shuffle plugin's notices
+    target = {"distributed.worker.memory.target": spill_target} if spill_target is not None else {}
     with (
+        dask.config.set(target),  # the nanny hands this configuration to the worker processes
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -208,6 +220,11 @@ def one_process(n: int, folder: Path) -> list[dict]:
     ]
 
 
+def corpus_memory_mb(corpus: pd.DataFrame) -> float:
+    """The loaded corpus's size in memory (texts included), in MB."""
+    return float(corpus.memory_usage(deep=True).sum()) / 2**20
+
+
 def child(mode: str, n: int, args) -> list[dict]:
     """One size of one part, in this (child) process."""
     warnings.simplefilter("ignore")
@@ -225,6 +242,15 @@ def child(mode: str, n: int, args) -> list[dict]:
             corpus = helpers.load_corpus(folder / "whole.jsonl", progress=False)
             table = helpers.cluster_equality(folder / "out-equality-2-workers", corpus)
             return [{**row, **sizes, "mode": mode, "equality": table.to_json(orient="records")}]
+        if mode == "spill":
+            row = cluster_run(n, folder, 2, args.memory_limit, "spill 2 workers", args.spill_target)
+            say(f"[{n:,} articles, spill] one-process tables")
+            corpus = helpers.load_corpus(folder / "whole.jsonl", progress=False)
+            table = helpers.cluster_equality(folder / "out-spill-2-workers", corpus)
+            budget = parse_bytes(args.memory_limit) * args.spill_target / 2**20
+            return [{**row, **sizes, "mode": mode, "spill_target": args.spill_target,
+                     "result_budget_mb": budget, "corpus_mb": corpus_memory_mb(corpus),
+                     "equal": bool(table["equal"].all()), "equality": table.to_json(orient="records")}]
         if mode == "memory":
             return [
                 {**cluster_run(n, folder, 2, args.memory_limit, "memory 2 workers"), **sizes, "mode": mode}
@@ -248,6 +274,8 @@ def run_child(mode: str, n: int, args, folder: Path) -> list[dict]:
         str(folder),
         "--memory-limit",
         args.memory_limit,
+        "--spill-target",
+        str(args.spill_target),
         "--workers",
         *map(str, args.workers),
     ]
@@ -295,8 +323,9 @@ def write_results(rows: list[dict], args, out: Path) -> None:
         "",
         f"Written by `benchmarks/bench_cluster.py`; the data is in `cluster_results.csv`. {cores} cores; "
         f"load average {os.getloadavg()[0]:.2f} at the end of the run (other jobs share the machine).",
-        f"Arguments: equality {args.equality}, memory {args.memory}, speed {args.speed}, "
-        f"workers {args.workers}, memory limit per worker {args.memory_limit}.",
+        f"Arguments: equality {args.equality}, memory {args.memory}, spill {args.spill} (target "
+        f"{args.spill_target}), speed {args.speed}, workers {args.workers}, memory limit per worker "
+        f"{args.memory_limit}.",
         *([args.note] if args.note else []),
         "",
     ]
@@ -328,6 +357,18 @@ def write_results(rows: list[dict], args, out: Path) -> None:
                     ]
                 ]
             ),
+            "",
+        ]
+    for row in table[table["mode"] == "spill"].itertuples():
+        lines += [
+            f"## Spill on {row.articles:,} articles (2 workers)",
+            "",
+            f"Each worker may keep {row.result_budget_mb:.1f} MB of stored results in memory "
+            f"(`distributed.worker.memory.target` {row.spill_target} of {row.memory_limit}); the corpus "
+            f"takes {row.corpus_mb:.1f} MB in memory. Workers spilled {row.spilled_mb:.1f} MB to disk in "
+            f"{row.seconds:.1f} s. The tables against the one-process path:",
+            "",
+            markdown(pd.DataFrame(json.loads(row.equality))),
             "",
         ]
     if len(speed):
@@ -373,6 +414,11 @@ def main() -> None:
     )
     parser.add_argument("--speed", type=int, nargs="*", default=[20000, 50000], help="sizes for wall time")
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2], help="worker counts for wall time")
+    parser.add_argument("--spill", type=int, nargs="*", default=[5000],
+                        help="sizes for the spill check: 2 workers that may keep only --spill-target of "
+                             "--memory-limit for results, then the equality check")
+    parser.add_argument("--spill-target", type=float, default=0.01,
+                        help="distributed.worker.memory.target of the spill runs (Dask's default: 0.6)")
     parser.add_argument("--memory-limit", default="1GiB", help="per-worker memory limit of the memory runs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "cluster" / "latest",
                         help="folder for the results (notebook 05 reads every benchmarks/cluster/*/)")
@@ -388,6 +434,7 @@ def main() -> None:
     jobs = (
         ([("equality", args.equality)] if args.equality else [])
         + [("memory", n) for n in args.memory]
+        + [("spill", n) for n in args.spill]
         + [("speed", n) for n in args.speed]
     )
     for mode, n in jobs:

@@ -56,3 +56,28 @@ def test_read_cluster_benchmark_empty_and_bad(tmp_path):
     _write(tmp_path, "broken", [{"articles": 10, "seconds": 1.0}])
     with pytest.raises(ValueError, match=r"broken/cluster_results.csv: missing columns \['run'\]"):
         helpers.read_cluster_benchmark(tmp_path)
+
+
+def test_spill_run_gets_its_table_and_finding(tmp_path):
+    spill = {"articles": 5000, "run": "spill 2 workers", "workers": 2, "memory_limit": "1GiB", "seconds": 120.0,
+             "spilled_mb": 310.25, "steps": STEPS, "mode": "spill", "spill_target": 0.01,
+             "result_budget_mb": 10.24, "corpus_mb": 48.6, "equal": True}
+    _write(tmp_path, "spill", [spill])
+    _write(tmp_path, "medium", _rows(2000, 240.0, 0.0))
+    bench = helpers.read_cluster_benchmark(tmp_path)
+    table = helpers.cluster_spill_table(bench)
+    assert table[["articles", "result_budget_mb", "spilled_mb"]].values.tolist() == [[5000, 10.24, 310.25]]
+    memory_finding, spill_finding, speed_finding = helpers.cluster_findings(bench)
+    assert "no worker spilled" in memory_finding.text
+    assert "allowed 10.2 MB of stored results against a corpus of 49 MB" in spill_finding.text
+    assert "spilled 310 MB" in spill_finding.text and "every table equals" in spill_finding.text
+    assert speed_finding.text.startswith("At 2,000 articles")
+
+
+def test_spill_run_that_differs_says_so(tmp_path):
+    spill = {"articles": 500, "run": "spill 2 workers", "seconds": 9.0, "spilled_mb": 5.0, "mode": "spill",
+             "spill_target": 0.01, "result_budget_mb": 10.24, "corpus_mb": 4.0, "equal": False,
+             "memory_limit": "1GiB"}
+    _write(tmp_path, "spill", [spill])
+    findings = helpers.cluster_findings(helpers.read_cluster_benchmark(tmp_path))
+    assert "some tables differ from the one-process path" in findings[1].text

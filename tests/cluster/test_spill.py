@@ -1,0 +1,39 @@
+"""Workers that may keep almost no results in memory move them to disk and read them back:
+the tables still equal the one-process path."""
+
+import warnings
+
+import dask
+import pandas as pd
+
+import helpers
+
+N_ARTICLES = 40
+MEMORY_LIMIT = "2GiB"
+RESULT_TARGET = 1e-6  # of MEMORY_LIMIT: about 2 KB of stored results per worker, so nearly all go to disk
+
+
+def spilled_bytes(client) -> int:
+    return int(sum(client.run(lambda dask_worker: dask_worker.data.spilled_total.disk).values()))
+
+
+def test_results_spilled_to_disk_give_the_same_tables(tmp_path):
+    from distributed import Client, LocalCluster
+
+    warnings.simplefilter("ignore")
+    export = helpers.synthetic_export(helpers.load_corpus("seeds"), N_ARTICLES, seed=13, paragraphs=(2, 4))
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for i in range(4):
+        export.iloc[i::4].to_json(shards / f"part{i}.jsonl", orient="records", lines=True)
+    export.to_json(tmp_path / "whole.jsonl", orient="records", lines=True)
+    with dask.config.set({"distributed.worker.memory.target": RESULT_TARGET}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=MEMORY_LIMIT,
+                         dashboard_address=None) as cluster, Client(cluster) as client:
+        helpers.run_pipeline_dask(shards, tmp_path / "out", client)
+        spilled = spilled_bytes(client)
+    corpus = helpers.load_corpus(tmp_path / "whole.jsonl")
+    assert spilled > corpus["text"].str.len().sum() // 10  # a real share of the data went to disk
+    table = helpers.cluster_equality(tmp_path / "out", corpus)
+    assert table["equal"].all(), table.to_string()
+    assert isinstance(table, pd.DataFrame) and len(table) == 6
