@@ -11,7 +11,7 @@ Four parts, each size in its own subprocess so its memory is its own:
   one-process path (``helpers.cluster_equality``).
 - ``--memory N ...``: a 2-worker run with ``--memory-limit`` per worker; the client process's and
   each worker process's resident memory are sampled every ``SAMPLE_S`` seconds (psutil), and
-  the bytes the workers spilled to disk are read at the end.
+  the bytes the workers wrote to disk under memory pressure are read at the end.
 - ``--spill N ...``: a 2-worker run in which each worker may keep only ``--spill-target`` of
   ``--memory-limit`` for stored results (Dask's ``distributed.worker.memory.target``), less
   than the corpus takes in memory, so results go to disk and back; then the equality check.
@@ -116,13 +116,10 @@ def write_shards(n: int, folder: Path) -> dict:
 
 
 def spilled_mb(client) -> float:
-    """Bytes the workers wrote to disk under memory pressure, in MB (NaN when unknown)."""
+    """Bytes the workers wrote to disk under memory pressure during the run, in MB."""
+    import helpers
 
-    def spilled(dask_worker):
-        total = getattr(dask_worker.data, "spilled_total", None)
-        return float(getattr(total, "disk", total) or 0) if total is not None else float("nan")
-
-    return sum(client.run(spilled).values()) / 2**20
+    return helpers.worker_spilled_bytes(client) / 2**20
 
 
 def shuffle_share(tasks: list[dict]) -> tuple[float, float]:

@@ -18,6 +18,7 @@ __all__ = [
     "cluster_memory_table",
     "cluster_speed_table",
     "cluster_spill_table",
+    "worker_spilled_bytes",
     "cluster_step_table",
     "read_cluster_benchmark",
 ]
@@ -29,6 +30,19 @@ _COLUMNS = ["articles", "run", "workers", "memory_limit", "seconds", "client_pea
             "spilled_mb", "worker_busy_s", "shuffle_share", "client_bytes_received", "steps", "input_mb",
             "mode", "x_bare_tfidf", "spill_target", "result_budget_mb", "corpus_mb", "equal",
             "recorded_in"]
+
+
+def _disk_writes(dask_worker) -> float:
+    return float(getattr(dask_worker.data, "cumulative_metrics", {}).get(("disk-write", "bytes"), 0.0))
+
+
+def worker_spilled_bytes(client) -> int:
+    """Bytes every worker has written to disk under memory pressure since it started, summed.
+
+    Read from each worker's spill buffer's running total of disk writes: what is on disk now
+    (``spilled_total``) drops back to zero as results are released, so it misses a run's spill.
+    A worker that restarted counts from its restart."""
+    return int(sum(client.run(_disk_writes).values()))
 
 
 def read_cluster_benchmark(folder: str | Path) -> pd.DataFrame:
@@ -53,10 +67,11 @@ def read_cluster_benchmark(folder: str | Path) -> pd.DataFrame:
 def cluster_memory_table(bench: pd.DataFrame) -> pd.DataFrame:
     """The memory runs (two workers under a per-worker memory limit): input size, wall time,
     the client's and the largest worker's peak resident memory, what the workers spilled to
-    disk and how many bytes reached the client, by corpus size."""
+    disk (blank: not recorded) and how many bytes reached the client, by corpus size, with the
+    folder each run is recorded in."""
     runs = bench[bench["mode"] == "memory"]
     table = runs[["articles", "input_mb", "memory_limit", "seconds", "client_peak_mb", "worker_peak_mb",
-                  "spilled_mb", "client_bytes_received"]].copy()
+                  "spilled_mb", "client_bytes_received", "recorded_in"]].copy()
     table["client_kb_received"] = (table.pop("client_bytes_received") / 1024).round(1)
     return table.round(3).reset_index(drop=True)
 
@@ -105,10 +120,14 @@ def _memory_finding(memory: pd.DataFrame) -> Finding:
     if memory.empty:
         return Finding("No finding on cluster memory: no memory run is recorded.")
     small, large = memory.iloc[0], memory.iloc[-1]
-    spilled = memory["spilled_mb"].fillna(0)
-    spill = (f"workers spilled {spilled.max():,.0f} MB to disk at most (limit "
-             f"{memory.loc[spilled.idxmax(), 'memory_limit']} per worker)" if spilled.max() > 0
-             else "no worker spilled to disk")
+    spilled = memory["spilled_mb"].dropna()  # blank: a run that could not read it
+    if spilled.empty:
+        spill = "what the workers spilled to disk is not recorded"
+    elif spilled.max() > 0:
+        spill = (f"workers spilled {spilled.max():,.0f} MB to disk at most (limit "
+                 f"{memory.loc[spilled.idxmax(), 'memory_limit']} per worker)")
+    else:
+        spill = "no worker spilled to disk in the runs that recorded it"
     text = (f"From {int(small['articles']):,} to {int(large['articles']):,} articles (input "
             f"{small['input_mb']:.0f} to {large['input_mb']:.0f} MB), the client's peak memory went from "
             f"{small['client_peak_mb']:.0f} to {large['client_peak_mb']:.0f} MB and the largest worker's "

@@ -13,10 +13,6 @@ MEMORY_LIMIT = "2GiB"
 RESULT_TARGET = 1e-6  # of MEMORY_LIMIT: about 2 KB of stored results per worker, so nearly all go to disk
 
 
-def spilled_bytes(client) -> int:
-    return int(sum(client.run(lambda dask_worker: dask_worker.data.spilled_total.disk).values()))
-
-
 def test_results_spilled_to_disk_give_the_same_tables(tmp_path):
     from distributed import Client, LocalCluster
 
@@ -31,7 +27,7 @@ def test_results_spilled_to_disk_give_the_same_tables(tmp_path):
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=MEMORY_LIMIT,
                          dashboard_address=None) as cluster, Client(cluster) as client:
         helpers.run_pipeline_dask(shards, tmp_path / "out", client)
-        spilled = spilled_bytes(client)
+        spilled = helpers.worker_spilled_bytes(client)
     corpus = helpers.load_corpus(tmp_path / "whole.jsonl")
     assert spilled > corpus["text"].str.len().sum() // 10  # a real share of the data went to disk
     table = helpers.cluster_equality(tmp_path / "out", corpus)
