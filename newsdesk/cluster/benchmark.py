@@ -140,9 +140,10 @@ def _spill_finding(spill: pd.DataFrame) -> Finding | None:
         return None
     run = spill.iloc[-1]
     same = "every table equals" if str(run["equal"]) == "True" else "some tables differ from"
-    text = (f"At {int(run['articles']):,} articles, with each worker allowed {run['result_budget_mb']:.1f} MB "
-            f"of stored results against a corpus of {run['corpus_mb']:.0f} MB in memory, the workers spilled "
-            f"{run['spilled_mb']:,.0f} MB to disk and read it back; {same} the one-process path.")
+    text = (f"At {int(run['articles']):,} articles, with each worker allowed "
+            f"{run['result_budget_mb']:.1f} MB of stored results against a corpus of "
+            f"{run['corpus_mb']:.0f} MB in memory, the workers spilled {run['spilled_mb']:,.0f} MB to disk "
+            f"and read back what they needed; {same} the one-process path.")
     return Finding(text, spill, "The budget is set through Dask's memory target, not by a small machine: "
                                 "it shows results survive the trip to disk, not how a short machine copes.")
 

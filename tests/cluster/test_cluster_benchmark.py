@@ -59,8 +59,8 @@ def test_read_cluster_benchmark_empty_and_bad(tmp_path):
 
 
 def test_spill_run_gets_its_table_and_finding(tmp_path):
-    spill = {"articles": 5000, "run": "spill 2 workers", "workers": 2, "memory_limit": "1GiB", "seconds": 120.0,
-             "spilled_mb": 310.25, "steps": STEPS, "mode": "spill", "spill_target": 0.01,
+    spill = {"articles": 5000, "run": "spill 2 workers", "workers": 2, "memory_limit": "1GiB",
+             "seconds": 120.0, "spilled_mb": 310.25, "steps": STEPS, "mode": "spill", "spill_target": 0.01,
              "result_budget_mb": 10.24, "corpus_mb": 48.6, "equal": True}
     _write(tmp_path, "spill", [spill])
     _write(tmp_path, "medium", _rows(2000, 240.0, 0.0))
