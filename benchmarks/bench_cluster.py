@@ -3,7 +3,7 @@
 Run from the project root (the full run wants an idle machine, about an hour):
 
     .venv/bin/python benchmarks/bench_cluster.py
-    .venv/bin/python benchmarks/bench_cluster.py --equality 1000 --memory 1000 2000 --speed 2000 --workers 1 2
+    .venv/bin/python benchmarks/bench_cluster.py --equality 1000 --memory 1000 2000 --spill 1000 --speed 2000
 
 Four parts, each size in its own subprocess so its memory is its own:
 
@@ -416,7 +416,8 @@ def main() -> None:
                              "--memory-limit for results, then the equality check")
     parser.add_argument("--spill-target", type=float, default=0.01,
                         help="distributed.worker.memory.target of the spill runs (Dask's default: 0.6)")
-    parser.add_argument("--memory-limit", default="1GiB", help="per-worker memory limit of the memory runs")
+    parser.add_argument("--memory-limit", default="1GiB",
+                        help="per-worker memory limit of the memory and spill runs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "cluster" / "latest",
                         help="folder for the results (notebook 05 reads every benchmarks/cluster/*/)")
     parser.add_argument("--note", default="", help="a line written under the title (e.g. why this run)")

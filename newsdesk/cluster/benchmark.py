@@ -18,9 +18,9 @@ __all__ = [
     "cluster_memory_table",
     "cluster_speed_table",
     "cluster_spill_table",
-    "worker_spilled_bytes",
     "cluster_step_table",
     "read_cluster_benchmark",
+    "worker_spilled_bytes",
 ]
 
 CLUSTER_BENCH_FILE = "cluster_results.csv"  # what bench_cluster.py writes into its --out folder
@@ -33,16 +33,19 @@ _COLUMNS = ["articles", "run", "workers", "memory_limit", "seconds", "client_pea
 
 
 def _disk_writes(dask_worker) -> float:
-    return float(getattr(dask_worker.data, "cumulative_metrics", {}).get(("disk-write", "bytes"), 0.0))
+    """One worker's bytes written to disk by its spill buffer; NaN when it keeps no such count."""
+    metrics = getattr(dask_worker.data, "cumulative_metrics", None)
+    return float(metrics.get(("disk-write", "bytes"), 0.0)) if metrics is not None else float("nan")
 
 
-def worker_spilled_bytes(client) -> int:
-    """Bytes every worker has written to disk under memory pressure since it started, summed.
+def worker_spilled_bytes(client) -> float:
+    """Bytes every worker has written to disk under memory pressure since it started, summed;
+    NaN when a worker keeps no count (no spill buffer), since zero would claim no spill.
 
     Read from each worker's spill buffer's running total of disk writes: what is on disk now
     (``spilled_total``) drops back to zero as results are released, so it misses a run's spill.
-    A worker that restarted counts from its restart."""
-    return int(sum(client.run(_disk_writes).values()))
+    A result spilled twice counts twice; a worker that restarted counts from its restart."""
+    return float(sum(client.run(_disk_writes).values()))
 
 
 def read_cluster_benchmark(folder: str | Path) -> pd.DataFrame:
@@ -121,13 +124,16 @@ def _memory_finding(memory: pd.DataFrame) -> Finding:
         return Finding("No finding on cluster memory: no memory run is recorded.")
     small, large = memory.iloc[0], memory.iloc[-1]
     spilled = memory["spilled_mb"].dropna()  # blank: a run that could not read it
+    recorded = f"{len(spilled)} of {len(memory)} runs"
     if spilled.empty:
         spill = "what the workers spilled to disk is not recorded"
     elif spilled.max() > 0:
-        spill = (f"workers spilled {spilled.max():,.0f} MB to disk at most (limit "
-                 f"{memory.loc[spilled.idxmax(), 'memory_limit']} per worker)")
+        top = memory.loc[spilled.idxmax()]
+        spill = (f"where the spill is recorded ({recorded}), the workers wrote up to {spilled.max():,.0f} MB "
+                 f"to disk over a run ({int(top['articles']):,} articles, limit {top['memory_limit']} "
+                 f"per worker)")
     else:
-        spill = "no worker spilled to disk in the runs that recorded it"
+        spill = f"no worker spilled to disk in the {recorded} that recorded it"
     text = (f"From {int(small['articles']):,} to {int(large['articles']):,} articles (input "
             f"{small['input_mb']:.0f} to {large['input_mb']:.0f} MB), the client's peak memory went from "
             f"{small['client_peak_mb']:.0f} to {large['client_peak_mb']:.0f} MB and the largest worker's "
@@ -142,8 +148,8 @@ def _spill_finding(spill: pd.DataFrame) -> Finding | None:
     same = "every table equals" if str(run["equal"]) == "True" else "some tables differ from"
     text = (f"At {int(run['articles']):,} articles, with each worker allowed "
             f"{run['result_budget_mb']:.1f} MB of stored results against a corpus of "
-            f"{run['corpus_mb']:.0f} MB in memory, the workers spilled {run['spilled_mb']:,.0f} MB to disk "
-            f"and read back what they needed; {same} the one-process path.")
+            f"{run['corpus_mb']:.0f} MB in memory, the workers wrote {run['spilled_mb']:,.0f} MB to disk "
+            f"over the run; {same} the one-process path.")
     return Finding(text, spill, "The budget is set through Dask's memory target, not by a small machine: "
                                 "it shows results survive the trip to disk, not how a short machine copes.")
 

@@ -48,7 +48,7 @@ def plot_cluster_memory(memory: pd.DataFrame):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    part = memory.sort_values("articles")
+    part = memory.sort_values("articles", kind="stable")
     ax.plot(part["articles"], part["client_peak_mb"], marker="o", color="black", lw=2, label="client")
     ax.plot(part["articles"], part["worker_peak_mb"], marker="s", color="tab:blue", label="largest worker")
     ax.plot(part["articles"], part["input_mb"], marker="^", color="grey", ls="--", label="input on disk")

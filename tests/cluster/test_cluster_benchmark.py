@@ -1,6 +1,7 @@
 """The recorded cluster benchmark read back for notebook 05, on small hand-made result files."""
 
 import json
+import math
 
 import pandas as pd
 import pytest
@@ -45,7 +46,8 @@ def test_read_cluster_benchmark_joins_runs_and_computes_tables(tmp_path):
     assert steps.loc["wall", "20,000 · speed 2 workers (large)"] == 40.0
     memory_finding, speed_finding = helpers.cluster_findings(bench)
     assert "from 240 to 250 MB" in memory_finding.text
-    assert "spilled 120 MB" in memory_finding.text and "limit 1GiB" in memory_finding.text
+    assert "where the spill is recorded (2 of 2 runs), the workers wrote up to 120 MB" in memory_finding.text
+    assert "(20,000 articles, limit 1GiB per worker)" in memory_finding.text
     assert "speed 2 workers 40 s (4.0×)" in speed_finding.text and "10.0 s for a bare" in speed_finding.text
 
 
@@ -70,7 +72,8 @@ def test_spill_run_gets_its_table_and_finding(tmp_path):
     memory_finding, spill_finding, speed_finding = helpers.cluster_findings(bench)
     assert "no worker spilled" in memory_finding.text
     assert "allowed 10.2 MB of stored results against a corpus of 49 MB" in spill_finding.text
-    assert "spilled 310 MB" in spill_finding.text and "every table equals" in spill_finding.text
+    assert "wrote 310 MB to disk over the run" in spill_finding.text
+    assert "every table equals" in spill_finding.text
     assert speed_finding.text.startswith("At 2,000 articles")
 
 
@@ -81,3 +84,41 @@ def test_spill_run_that_differs_says_so(tmp_path):
     _write(tmp_path, "spill", [spill])
     findings = helpers.cluster_findings(helpers.read_cluster_benchmark(tmp_path))
     assert "some tables differ from the one-process path" in findings[1].text
+
+
+def test_memory_finding_counts_only_runs_that_recorded_the_spill(tmp_path):
+    _write(tmp_path, "old", _rows(2000, 240.0, None))
+    _write(tmp_path, "new", _rows(20000, 250.0, 0.0))
+    finding = helpers.cluster_findings(helpers.read_cluster_benchmark(tmp_path))[0]
+    assert "no worker spilled to disk in the 1 of 2 runs that recorded it" in finding.text
+    (tmp_path / "new" / "cluster_results.csv").unlink()
+    _write(tmp_path, "newer", _rows(20000, 250.0, None))
+    finding = helpers.cluster_findings(helpers.read_cluster_benchmark(tmp_path))[0]
+    assert "what the workers spilled to disk is not recorded" in finding.text
+
+
+class _Worker:
+    def __init__(self, data):
+        self.data = data
+
+
+class _Client:
+    """Runs a function on hand-made workers, as ``Client.run`` does on real ones."""
+
+    def __init__(self, *workers):
+        self.workers = workers
+
+    def run(self, function):
+        return {f"w{i}": function(dask_worker=w) for i, w in enumerate(self.workers)}
+
+
+class _Buffer(dict):
+    def __init__(self, written):
+        super().__init__()
+        self.cumulative_metrics = {("disk-write", "bytes"): written, ("disk-read", "bytes"): 7.0}
+
+
+def test_worker_spilled_bytes_sums_disk_writes_and_says_when_unknown():
+    assert helpers.worker_spilled_bytes(_Client(_Worker(_Buffer(100.0)), _Worker(_Buffer(23.0)))) == 123.0
+    assert helpers.worker_spilled_bytes(_Client(_Worker(_Buffer(0.0)))) == 0.0
+    assert math.isnan(helpers.worker_spilled_bytes(_Client(_Worker(_Buffer(5.0)), _Worker({}))))
