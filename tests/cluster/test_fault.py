@@ -13,16 +13,11 @@ import helpers
 N_ARTICLES = 60  # small: the point is the recovery, not the scale
 
 
-def test_a_killed_worker_does_not_change_the_result(tmp_path):
+def test_a_killed_worker_does_not_change_the_result(tmp_path, write_export):
     from distributed import Client, LocalCluster
 
     warnings.simplefilter("ignore")
-    export = helpers.synthetic_export(helpers.load_corpus("seeds"), N_ARTICLES, seed=11, paragraphs=(2, 4))
-    shards = tmp_path / "shards"
-    shards.mkdir()
-    for i in range(4):
-        export.iloc[i::4].to_json(shards / f"part{i}.jsonl", orient="records", lines=True)
-    export.to_json(tmp_path / "whole.jsonl", orient="records", lines=True)
+    write_export(tmp_path, N_ARTICLES, seed=11, n_shards=4)
     killed: list[int] = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
@@ -36,7 +31,7 @@ def test_a_killed_worker_does_not_change_the_result(tmp_path):
             if step == "stance: articles and speakers":  # the longest step: its tasks are running
                 threading.Timer(3.0, kill_one).start()
 
-        helpers.run_pipeline_dask(shards, tmp_path / "out", client, progress=progress)
+        helpers.run_pipeline_dask(tmp_path / "shards", tmp_path / "out", client, progress=progress)
         after = sorted(client.run(os.getpid).values())
     assert killed and killed[0] not in after  # the nanny started a new worker
     corpus = helpers.load_corpus(tmp_path / "whole.jsonl")

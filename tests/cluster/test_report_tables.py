@@ -18,17 +18,12 @@ MIN_WORDS = 8  # a run of this many words of an article is its text, not a term 
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, client):
+def built(tmp_path_factory, client, write_export):
     """The generated export, the table folder and the report rendered from it."""
     warnings.simplefilter("ignore")
     root = tmp_path_factory.mktemp("report_tables")
-    export = helpers.synthetic_export(helpers.load_corpus(helpers.PROJECT_ROOT / "seeds"), N_ARTICLES,
-                                      seed=7, paragraphs=(2, 4))
-    shards = root / "shards"
-    shards.mkdir()
-    for i in range(2):
-        export.iloc[i::2].to_json(shards / f"part{i}.jsonl", orient="records", lines=True)
-    helpers.run_pipeline_dask(shards, root / "tables", client)
+    export = write_export(root, N_ARTICLES, seed=7)
+    helpers.run_pipeline_dask(root / "shards", root / "tables", client)
     notebooks = [p for p in helpers.report_notebooks() if p.name.startswith(BUILT)]
     index = helpers.write_report(root / "report", notebooks, corpus=root / "tables")
     return {"export": export, "tables": root / "tables", "report": index.parent}

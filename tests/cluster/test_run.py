@@ -14,22 +14,17 @@ FLOATS = 1e-9  # the issue's tolerance between the two paths
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, client):
+def runs(tmp_path_factory, client, write_export):
     """The one-process tables and the distributed ones, on the same generated articles."""
     warnings.simplefilter("ignore")
     root = tmp_path_factory.mktemp("cluster_run")
-    export = helpers.synthetic_export(helpers.load_corpus("seeds"), N_ARTICLES, seed=3, paragraphs=(2, 5))
-    shards = root / "shards"
-    shards.mkdir()
-    for i in range(2):
-        export.iloc[i::2].to_json(shards / f"part{i}.jsonl", orient="records", lines=True)
-    export.to_json(root / "whole.jsonl", orient="records", lines=True)
+    write_export(root, N_ARTICLES, seed=3, paragraphs=(2, 5))
     corpus = helpers.load_corpus(root / "whole.jsonl")
     reference = helpers.run_pipeline(corpus)
     reference["speaker_stance"] = helpers.speaker_stance(helpers.stance_details(corpus))
     reference["sampled_pairs"] = helpers.overlap_pairs(corpus, max_all_pairs=0)
     steps = []
-    ledger = helpers.run_pipeline_dask(shards, root / "out", client, progress=steps.append)
+    ledger = helpers.run_pipeline_dask(root / "shards", root / "out", client, progress=steps.append)
     return {"reference": reference, "out": root / "out", "ledger": ledger, "steps": steps,
             "n": len(corpus)}
 

@@ -21,20 +21,15 @@ def on_disk(dask_worker) -> int:
     return int(dask_worker.data.spilled_total.disk)
 
 
-def test_results_spilled_to_disk_give_the_same_tables(tmp_path):
+def test_results_spilled_to_disk_give_the_same_tables(tmp_path, write_export):
     from distributed import Client, LocalCluster
 
     warnings.simplefilter("ignore")
-    export = helpers.synthetic_export(helpers.load_corpus("seeds"), N_ARTICLES, seed=13, paragraphs=(2, 4))
-    shards = tmp_path / "shards"
-    shards.mkdir()
-    for i in range(4):
-        export.iloc[i::4].to_json(shards / f"part{i}.jsonl", orient="records", lines=True)
-    export.to_json(tmp_path / "whole.jsonl", orient="records", lines=True)
+    write_export(tmp_path, N_ARTICLES, seed=13, n_shards=4)
     with dask.config.set({"distributed.worker.memory.target": RESULT_TARGET}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit=MEMORY_LIMIT,
                          dashboard_address=None) as cluster, Client(cluster) as client:
-        helpers.run_pipeline_dask(shards, tmp_path / "out", client)
+        helpers.run_pipeline_dask(tmp_path / "shards", tmp_path / "out", client)
         spilled = helpers.worker_spilled_bytes(client)
         on_disk_now = sum(client.run(on_disk).values())
     corpus = helpers.load_corpus(tmp_path / "whole.jsonl")
