@@ -24,7 +24,8 @@ __all__ = [
 ]
 
 CLUSTER_BENCH_FILE = "cluster_results.csv"  # what bench_cluster.py writes into its --out folder
-_NO_CLUSTER = ("one process", "no cluster")  # the pipeline without Dask (older runs: "one process")
+_NO_CLUSTER = "no cluster"  # the pipeline without Dask
+_OLD_RUN_NAMES = {"one process": _NO_CLUSTER}  # as older runs recorded it
 _BARE = "bare TfidfVectorizer"
 _COLUMNS = ["articles", "run", "workers", "memory_limit", "seconds", "client_peak_mb", "worker_peak_mb",
             "spilled_mb", "worker_busy_s", "shuffle_share", "client_bytes_received", "steps", "input_mb",
@@ -50,7 +51,8 @@ def worker_spilled_bytes(client) -> float:
 
 def read_cluster_benchmark(folder: str | Path) -> pd.DataFrame:
     """Every ``cluster_results.csv`` under ``folder`` (each run's own ``--out`` folder), one row
-    per run, sorted by size, mode and run; ``recorded_in`` names the sub-folder. Empty when none
+    per run, sorted by size, mode and run (older runs' "one process" named "no cluster", as
+    later runs name it); ``recorded_in`` names the sub-folder. Empty when none
     is found. A file without the ``articles``, ``run`` and ``seconds`` columns raises
     ``ValueError`` naming it."""
     folder = Path(folder)
@@ -64,6 +66,7 @@ def read_cluster_benchmark(folder: str | Path) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=_COLUMNS)
     table = pd.concat(frames, ignore_index=True).reindex(columns=_COLUMNS)
+    table["run"] = table["run"].replace(_OLD_RUN_NAMES)
     return table.sort_values(["articles", "mode", "run", "recorded_in"], kind="stable").reset_index(drop=True)
 
 
@@ -97,7 +100,7 @@ def cluster_speed_table(bench: pd.DataFrame) -> pd.DataFrame:
     runs = bench[bench["mode"] == "speed"].copy()
     bare = runs[runs["run"] == _BARE].set_index("articles")["seconds"]
     runs["x_bare_tfidf"] = (runs["seconds"] / runs["articles"].map(bare)).round(2)
-    order = {run: i for i, run in enumerate(["speed 1 workers", "speed 2 workers", *_NO_CLUSTER, _BARE])}
+    order = {run: i for i, run in enumerate(["speed 1 workers", "speed 2 workers", _NO_CLUSTER, _BARE])}
     runs = runs.assign(order=runs["run"].map(order).fillna(len(order)))
     runs = runs.sort_values(["articles", "order"], kind="stable")
     return runs[["articles", "run", "workers", "seconds", "x_bare_tfidf", "shuffle_share"]].round(3) \

@@ -122,3 +122,12 @@ def test_worker_spilled_bytes_sums_disk_writes_and_says_when_unknown():
     assert helpers.worker_spilled_bytes(_Client(_Worker(_Buffer(100.0)), _Worker(_Buffer(23.0)))) == 123.0
     assert helpers.worker_spilled_bytes(_Client(_Worker(_Buffer(0.0)))) == 0.0
     assert math.isnan(helpers.worker_spilled_bytes(_Client(_Worker(_Buffer(5.0)), _Worker({}))))
+
+
+def test_older_runs_name_of_the_pipeline_without_a_cluster_is_read_as_the_newer(tmp_path):
+    old = [{"articles": 500, "run": "one process", "workers": 1, "seconds": 6.0, "mode": "speed"},
+           {"articles": 500, "run": "bare TfidfVectorizer", "workers": 1, "seconds": 2.0, "mode": "speed"}]
+    _write(tmp_path, "old", old)
+    speed = helpers.cluster_speed_table(helpers.read_cluster_benchmark(tmp_path))
+    assert speed["run"].tolist() == ["no cluster", "bare TfidfVectorizer"]
+    assert speed["x_bare_tfidf"].tolist() == [3.0, 1.0]
